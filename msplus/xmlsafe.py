@@ -63,11 +63,7 @@ def parse_pasted(data: bytes | str, *, source: str = "file") -> etree._Element:
     eom = body.rfind(_EOM)
     if eom >= 0:
         body = body[:eom]
-    body = body.rstrip()
-    # Trailing prompt after the document (e.g. "{master:0}" or "user@host>"): cut after the last closing tag.
-    last = body.rfind(b">")
-    if last >= 0:
-        body = body[: last + 1]
+    body = _cut_after_root(body.rstrip())
     declared = set(_PREFIX_DECL.findall(body))
     used = {p for pair in _PREFIX_USE.findall(body) for p in pair if p}
     missing = sorted(used - declared - {b"xml", b"xmlns"})
@@ -76,6 +72,18 @@ def parse_pasted(data: bytes | str, *, source: str = "file") -> etree._Element:
         decls = b"".join(b' xmlns:%s="urn:msplus:undeclared:%s"' % (p, p) for p in missing)
         body = body[:tag_end] + decls + body[tag_end:]
     return parse(body, source=source)
+
+
+def _cut_after_root(body: bytes) -> bytes:
+    """Drop what follows the root element (a trailing prompt such as ``{master:0}`` or ``user@host>``)."""
+    match = re.match(rb"<([A-Za-z_][\w.:-]*)", body)
+    if not match:
+        return body
+    closing = body.rfind(b"</" + match.group(1))
+    if closing >= 0:
+        end = body.find(b">", closing)
+        return body[: end + 1] if end >= 0 else body
+    return body
 
 
 def _first_tag_end(body: bytes) -> int:
