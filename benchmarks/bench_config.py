@@ -1,0 +1,343 @@
+"""Benchmark: parse generated Junos configurations and convert them to set form.
+
+    .venv/bin/python benchmarks/bench_config.py                      # 5,000 / 50,000 / 200,000 lines
+    .venv/bin/python benchmarks/bench_config.py --sizes 5000 50000
+
+The configurations are realistic and deterministic (fixed seed): interfaces with units, policy-statements, firewall
+filters, BGP groups with neighbours, security policies, groups with apply-groups, annotations, inactive statements,
+quoted descriptions and ``## SECRET-DATA`` markers, in the order and layout ``show configuration`` prints.
+
+Comparison with ciscoconfparse2 (not a project dependency; it pins its own dependency versions, so keep it in its
+own environment and run it in a subprocess):
+
+    python3 -m venv /tmp/ccp && /tmp/ccp/bin/pip install ciscoconfparse2
+    .venv/bin/python benchmarks/bench_config.py --ciscoconfparse2-python /tmp/ccp/bin/python
+
+By default ciscoconfparse2 runs only on the sizes up to 50,000 lines (200,000 lines take several minutes);
+``--ciscoconfparse2-max-lines`` changes that.
+
+The measured steps are a list (STEPS) so that a later ``--rules`` option can add rule checking as one more step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from msplus import junosconf  # after the path set-up, so the script runs from anywhere
+
+SEED = 20240601
+DEFAULT_SIZES = (5_000, 50_000, 200_000)
+
+
+# --- generation -----------------------------------------------------------------------------------------------------
+class _Gen:
+    """Appends configuration lines with Junos indentation."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def open(self, head: str, tag: str = "") -> None:
+        self.lines.append(f"{'    ' * self.depth}{tag}{head} {{")
+        self.depth += 1
+
+    def close(self) -> None:
+        self.depth -= 1
+        self.lines.append(f"{'    ' * self.depth}}}")
+
+    def leaf(self, text: str) -> None:
+        self.lines.append(f"{'    ' * self.depth}{text};")
+
+    def raw(self, text: str) -> None:
+        self.lines.append(f"{'    ' * self.depth}{text}")
+
+
+def generate(target_lines: int, seed: int = SEED) -> str:
+    """A configuration of about ``target_lines`` lines (the sections grow in proportion)."""
+    per_scale = _build(10, seed).count("\n") / 10
+    return _build(max(1, round(target_lines / per_scale)), seed)
+
+
+def _build(scale: int, seed: int) -> str:
+    g = _Gen(random.Random(seed))
+    g.raw("## Last commit: 2024-06-01 10:00:00 UTC by admin")
+    g.leaf("version 21.4R3-S5.4")
+    _groups(g)
+    g.leaf("apply-groups [ global interfaces-common ]")
+    _system(g, scale)
+    _interfaces(g, 11 * scale)
+    _policy_options(g, 3 * scale)
+    _firewall(g, 2 * scale)
+    _protocols(g, 2 * scale)
+    _security(g, 2 * scale)
+    return "\n".join(g.lines) + "\n"
+
+
+def _groups(g: _Gen) -> None:
+    g.open("groups")
+    g.open("global")
+    g.open("system")
+    g.leaf("domain-name example.net")
+    g.open("ntp")
+    g.leaf("server 192.0.2.123")
+    g.close()
+    g.close()
+    g.close()
+    g.open("interfaces-common")
+    g.open("interfaces")
+    g.open("<ge-*>")
+    g.leaf("mtu 9192")
+    g.close()
+    g.close()
+    g.close()
+    g.close()
+
+
+def _system(g: _Gen, scale: int) -> None:
+    g.open("system")
+    g.leaf("host-name bench-r1")
+    g.open("login")
+    for i in range(2 + scale // 10):
+        g.open(f"user ops{i}")
+        g.leaf(f"uid {2000 + i}")
+        g.leaf("class super-user")
+        g.open("authentication")
+        g.raw(f'encrypted-password "$6$salt{i}$hashvalue{i:08d}"; ## SECRET-DATA')
+        g.close()
+        g.close()
+    g.close()
+    g.open("services")
+    g.open("ssh")
+    g.leaf("root-login deny")
+    g.close()
+    g.open("netconf")
+    g.leaf("ssh")
+    g.close()
+    g.close()
+    g.open("syslog")
+    g.open("file messages")
+    g.leaf("any notice")
+    g.leaf("authorization info")
+    g.close()
+    g.close()
+    g.close()
+
+
+def _interfaces(g: _Gen, count: int) -> None:
+    g.open("interfaces")
+    for i in range(count):
+        name = f"ge-{i // 480}/{(i // 48) % 10}/{i % 48}"
+        tag = "inactive: " if g.rng.random() < 0.02 else ""
+        if g.rng.random() < 0.05:
+            g.raw(f"/* port {i} reserved for customer {g.rng.randint(100, 999)} */")
+        g.open(name, tag)
+        g.leaf(f'description "to customer {i} # {g.rng.choice(["gold", "silver", "bronze"])}"')
+        g.leaf("vlan-tagging")
+        for unit in range(1 + i % 3):
+            g.open(f"unit {unit * 100 + 10}")
+            g.leaf(f"vlan-id {unit * 100 + 10}")
+            g.open("family inet")
+            g.leaf(f"address 10.{i % 250}.{unit}.{1 + i % 200}/30")
+            g.open("filter")
+            g.leaf(f"input PROTECT-{i % 5}")
+            g.close()
+            g.close()
+            g.close()
+        g.close()
+    g.close()
+
+
+def _policy_options(g: _Gen, count: int) -> None:
+    g.open("policy-options")
+    for i in range(count):
+        g.open(f"prefix-list PL-{i}")
+        for j in range(3):
+            g.leaf(f"10.{i % 250}.{j}.0/24")
+        g.close()
+    for i in range(count):
+        g.open(f"policy-statement EXPORT-{i}")
+        for t in range(3):
+            g.open(f"term t{t}")
+            g.open("from")
+            g.leaf("protocol [ bgp static ]")
+            g.leaf(f"route-filter 10.{i % 250}.{t}.0/24 orlonger")
+            g.close()
+            g.open("then")
+            g.leaf(f"community add C-{i}")
+            g.leaf("accept")
+            g.close()
+            g.close()
+        g.leaf("then reject")
+        g.close()
+        g.leaf(f"community C-{i} members [ 65000:{i} 65000:{i + 1} ]")
+    g.close()
+
+
+def _firewall(g: _Gen, count: int) -> None:
+    g.open("firewall")
+    g.open("family inet")
+    for i in range(count):
+        g.open(f"filter PROTECT-{i}")
+        for t in range(4):
+            g.open(f"term t{t}")
+            g.open("from")
+            g.open("source-address")
+            g.leaf(f"192.0.{i % 250}.{t * 16}/28")
+            g.close()
+            g.leaf("protocol tcp")
+            g.leaf("destination-port [ ssh bgp ]")
+            g.close()
+            g.open("then")
+            g.leaf(f"count c-{i}-{t}")
+            g.leaf("accept")
+            g.close()
+            g.close()
+        g.close()
+    g.close()
+    g.close()
+
+
+def _protocols(g: _Gen, count: int) -> None:
+    g.open("protocols")
+    g.open("bgp")
+    for i in range(count):
+        g.open(f"group G{i}")
+        g.leaf("type external")
+        g.leaf(f"import IMPORT-{i}")
+        g.leaf(f"export EXPORT-{i}")
+        for n in range(4):
+            tag = "inactive: " if g.rng.random() < 0.03 else ""
+            g.open(f"neighbor 172.{16 + i % 16}.{i % 250}.{n + 1}", tag)
+            g.leaf(f'description "peer {i}-{n}"')
+            g.leaf(f"peer-as {64512 + i}")
+            g.close()
+        g.close()
+    g.close()
+    g.close()
+
+
+def _security(g: _Gen, count: int) -> None:
+    g.open("security")
+    g.open("policies")
+    for i in range(count):
+        g.open(f"from-zone trust-{i} to-zone untrust-{i}")
+        for p in range(3):
+            g.open(f"policy allow-{p}")
+            g.open("match")
+            g.leaf(f"source-address [ net-{i} net-{i + 1} ]")
+            g.leaf("destination-address any")
+            g.leaf("application [ junos-http junos-https ]")
+            g.close()
+            g.open("then")
+            g.leaf("permit")
+            g.close()
+            g.close()
+        g.close()
+    g.close()
+    g.close()
+
+
+# --- measuring ------------------------------------------------------------------------------------------------------
+def _parse(text: str) -> junosconf.ConfigTree:
+    return junosconf.parse(text, source="bench.conf")
+
+
+def _to_set(tree: junosconf.ConfigTree) -> str:
+    return tree.to_set()
+
+
+# Each step takes the previous step's result. A later --rules option adds rule checking here.
+STEPS: list[tuple[str, Callable[[object], object]]] = [
+    ("parse", _parse),  # type: ignore[list-item]
+    ("to set", _to_set),  # type: ignore[list-item]
+]
+
+
+def measure(text: str, repeat: int) -> dict[str, float]:
+    """Best-of-``repeat`` seconds for each step."""
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        value: object = text
+        for name, step in STEPS:
+            start = time.perf_counter()
+            value = step(value)
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+    return best
+
+
+CCP_SCRIPT = """
+import sys, time
+from ciscoconfparse2 import CiscoConfParse
+start = time.perf_counter()
+parse = CiscoConfParse(sys.argv[1], syntax="junos")
+objs = len(parse.objs)
+print(time.perf_counter() - start, objs)
+"""
+
+
+def ciscoconfparse2(python: str, text: str, timeout: float) -> str:
+    """Seconds for ciscoconfparse2 to parse ``text`` (junos syntax), run by ``python`` in a subprocess."""
+    with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as handle:
+        handle.write(text)
+        path = handle.name
+    try:
+        done = subprocess.run(
+            [python, "-c", CCP_SCRIPT, path], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return f"over {timeout:.0f} s"
+    finally:
+        Path(path).unlink(missing_ok=True)
+    if done.returncode != 0:
+        return "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+    seconds = float(done.stdout.split()[0])
+    return f"{seconds:8.2f} s  {len(text.splitlines()) / seconds:>12,.0f} lines/s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), help="target line counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the best is shown (default 3)")
+    parser.add_argument("--ciscoconfparse2-python", help="a Python with ciscoconfparse2 installed (see above)")
+    parser.add_argument("--ciscoconfparse2-max-lines", type=int, default=60_000)
+    parser.add_argument("--ciscoconfparse2-timeout", type=float, default=900.0)
+    args = parser.parse_args(argv)
+
+    print(f"{'lines':>9}  {'parse':>9}  {'parse lines/s':>14}  {'to set':>9}  {'both lines/s':>13}  set lines")
+    texts = {}
+    for size in args.sizes:
+        text = generate(size)
+        texts[size] = text
+        lines = text.count("\n")
+        best = measure(text, args.repeat)
+        total = best["parse"] + best["to set"]
+        set_lines = len(_parse(text).set_lines())
+        print(
+            f"{lines:>9,}  {best['parse']:8.3f}s  {lines / best['parse']:>14,.0f}  {best['to set']:8.3f}s  "
+            f"{lines / total:>13,.0f}  {set_lines:,}"
+        )
+    if not args.ciscoconfparse2_python:
+        print("\nciscoconfparse2: not run (see --ciscoconfparse2-python in this script's docstring)")
+        return 0
+    print(f"\nciscoconfparse2 (syntax='junos', parse only, via {args.ciscoconfparse2_python}):")
+    for text in texts.values():
+        lines = text.count("\n")
+        if lines > args.ciscoconfparse2_max_lines:
+            print(f"{lines:>9,}  skipped (over --ciscoconfparse2-max-lines)")
+            continue
+        print(f"{lines:>9,}  {ciscoconfparse2(args.ciscoconfparse2_python, text, args.ciscoconfparse2_timeout)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,29 @@
+"""``run_assessment.py config show FILE --as set|text|xml [--effective]``: print a configuration in another form."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from msplus.junosconf.load import load
+
+
+def show(args: argparse.Namespace) -> int:
+    """Print the configuration at ``args.file`` (file or snapshot folder) as ``args.as_format``.
+
+    Raises ConfigSyntaxError / InputError for bad input; msplus.cli turns them into exit status 2.
+    """
+    tree = load(args.file)
+    if getattr(args, "effective", False):
+        tree = tree.effective()
+    form = getattr(args, "as_format", "set") or "set"
+    if form == "text":
+        out = tree.to_text()
+    elif form == "xml":
+        out = tree.to_xml()
+    else:
+        out = tree.to_set()
+    sys.stdout.write(out)
+    for warning in tree.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
