@@ -119,7 +119,9 @@ class _InventoryIn(_Model):
 Prompt = Callable[[str], str]
 
 
-def load_inventory(path: str | Path, *, prompt: Prompt | None = None, environ: dict[str, str] | None = None) -> Inventory:
+def load_inventory(
+    path: str | Path, *, prompt: Prompt | None = None, environ: dict[str, str] | None = None
+) -> Inventory:
     """Read and validate an inventory. Raises InventoryError naming file, line, column and key."""
     path = Path(path).resolve()
     data, locator = load_located(path, InventoryError)

@@ -30,7 +30,7 @@ class Locator:
             if key in self.marks:
                 return self.marks[key]
             key = key[:-1]
-        return self.marks.get((), (None, None))  # type: ignore[return-value]
+        return self.marks.get((), (None, None))
 
     def error(self, problem: str, loc: Sequence[str | int], cls: type[InputError] = InputError) -> InputError:
         line, column = self.where(loc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from msplus.junos_release import ReleaseError, is_evolved, parse_release, parse_train
@@ -63,7 +65,7 @@ def test_daily_builds_know_their_train() -> None:
 def test_ordering(ordered: list[str]) -> None:
     releases = [parse_release(t) for t in ordered]
     assert sorted(reversed(releases)) == releases
-    for a, b in zip(releases, releases[1:], strict=False):
+    for a, b in itertools.pairwise(releases):
         assert a < b and not b < a and a != b
 
 
