@@ -19,6 +19,9 @@ HANDLERS: dict[str, str] = {
     "collect": "collectors.run:main",
     "config show": "msplus.junosconf.cli:show",
     "demo": "msplus.demo:main",
+    "catalog validate": "analyzers.advisories.cli:validate",
+    "catalog import-cve": "analyzers.advisories.cli:import_cve",
+    "catalog match": "analyzers.advisories.cli:match",
 }
 
 
@@ -55,7 +58,33 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--as", dest="as_format", choices=("set", "text", "xml"), default="set")
     show.add_argument("--effective", action="store_true", help="groups inherited, inactive statements left out")
     show.set_defaults(handler="config show")
+    _catalog_parser(sub)
     return parser
+
+
+def _catalog_parser(sub: argparse._SubParsersAction) -> None:
+    catalog = sub.add_parser("catalog", help="advisory catalogs: validate, import CVE records, match devices")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")
+    validate = catalog_sub.add_parser("validate", help="validate catalog files (every problem with file, line, key)")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(handler="catalog validate")
+    imp = catalog_sub.add_parser("import-cve", help="turn Juniper CVE JSON 5 records into a catalog")
+    imp.add_argument("sources", nargs="+", metavar="SRC", help="record files or folders of *.json records")
+    imp.add_argument("--out", required=True, help="catalog YAML file to write")
+    imp.add_argument("--summary", help="also write the import summary as JSON to this file")
+    imp.add_argument("--name", default="Juniper security advisories (CVE)", help="catalog name")
+    imp.add_argument("--verbose-summary", action="store_true",
+                     help="also list versions[] fixes that solutions[] does not name")
+    imp.set_defaults(handler="catalog import-cve")
+    match = catalog_sub.add_parser("match", help="verdicts for devices against catalogs")
+    match.add_argument("--catalog", action="append", nargs="+", required=True, metavar="FILE",
+                       help="catalog file(s) (repeatable)")
+    source = match.add_mutually_exclusive_group(required=True)
+    source.add_argument("--snapshot", metavar="DIR", help="snapshot folder (one sub-folder per device)")
+    source.add_argument("--devices", metavar="CSV", help="CSV with name,model,version[,config]")
+    match.add_argument("--format", choices=("json", "table"), default="table")
+    match.add_argument("--all", action="store_true", help="also list not_affected pairs")
+    match.set_defaults(handler="catalog match")
 
 
 def resolve(name: str) -> Callable[[argparse.Namespace], int]:

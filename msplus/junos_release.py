@@ -12,10 +12,12 @@ Shapes handled (all seen on devices or in advisories):
     23.2R1-EVO       Junos OS Evolved (also 22.4R3-S2-EVO, 20.4R3-S1.3-EVO)
     19.4B1, 20.1B2.3 betas (before R1 of their train)
     15.1F5.15-C1.12  customer special (C1, build 12) on top of a base release
+    22.1R3-J1        a J special on top of a base release (named as a fix in CVE-2024-39545)
     17.3-2017-07-02.0_RELEASE_173_THROTTLE, 15.1-20161209.0   daily/developer builds (train known, position not)
 
 Within a train: I < B < R (F and X-D releases form trains of their own), then the maintenance number, then the
-service release (none = 0), then the build, then a customer special (after its base). Junos OS and Junos OS Evolved
+service release (none = 0), then the build, then a special (C before J, after its base and before the next service
+release). Junos OS and Junos OS Evolved
 releases are never ordered against each other: their trains are distinct.
 """
 
@@ -41,7 +43,7 @@ _RELEASE = re.compile(
         (?:-S(?P<service>\d+))?                                     # -S5
     )
     (?:\.(?P<build>\d+))?                                           # .4
-    (?:-C(?P<custom>\d+)(?:\.(?P<custom_build>\d+))?)?              # -C1.12 (customer special)
+    (?:-(?P<special>[CJ])(?P<custom>\d+)(?:\.(?P<custom_build>\d+))?)?   # -C1.12 (customer special), -J1
     (?P<evo>-EVO)?
     $""",
     re.VERBOSE | re.IGNORECASE,
@@ -49,6 +51,7 @@ _RELEASE = re.compile(
 # Daily/developer builds: "17.3-2017-07-02.0_RELEASE_173_THROTTLE", "15.1-20161209.0", "14.2-20141220.0"
 _DAILY = re.compile(r"^(?P<major>\d{1,2})\.(?P<minor>\d{1,2})-(?P<date>\d{4}-?\d{2}-?\d{2})(?:\.\d+)?(?:_\S*)?$")
 _KIND_RANK = {"I": 0, "B": 1, "R": 2, "F": 2, "D": 2}
+_SPECIAL_RANK = {"C": 1, "J": 2}
 
 
 @total_ordering
@@ -67,6 +70,7 @@ class JunosRelease:
     custom: tuple[int, int] | None = None  # -C1.12 -> (1, 12)
     evolved: bool = False
     daily: str | None = None  # date of a daily build
+    special: str = "C"  # the letter of the special release ("C" customer special, "J"), when ``custom`` is set
 
     @property
     def train(self) -> str:
@@ -84,14 +88,15 @@ class JunosRelease:
         return (self.major, self.minor, branch, self.xtrain or 0, self.evolved)
 
     @property
-    def position(self) -> tuple[int, int, int, int, tuple[int, int]]:
+    def position(self) -> tuple[int, int, int, int, tuple[int, int, int]]:
         """Order within the train; a daily build sorts before every numbered release of its train."""
         if self.daily is not None or self.maint is None:
-            return (-1, 0, 0, 0, (0, 0))
-        return (_KIND_RANK[self.kind], self.maint, self.service, self.build or 0, self.custom or (0, 0))
+            return (-1, 0, 0, 0, (0, 0, 0))
+        special = (_SPECIAL_RANK[self.special], *self.custom) if self.custom else (0, 0, 0)
+        return (_KIND_RANK[self.kind], self.maint, self.service, self.build or 0, special)
 
     @property
-    def sort_key(self) -> tuple[tuple[int, int, int, int, bool], tuple[int, int, int, int, tuple[int, int]]]:
+    def sort_key(self) -> tuple[tuple[int, int, int, int, bool], tuple[int, int, int, int, tuple[int, int, int]]]:
         return (self.train_key, self.position)
 
     @property
@@ -147,14 +152,15 @@ def parse_release(text: str) -> JunosRelease:
 def _from_match(text: str, m: re.Match[str]) -> JunosRelease:
     evolved = m["evo"] is not None
     custom = (int(m["custom"]), int(m["custom_build"] or 0)) if m["custom"] else None
+    special = (m["special"] or "C").upper()
     build = int(m["build"]) if m["build"] else None
     if m["xtrain"]:
         return JunosRelease(text=text, major=int(m["major"]), minor=int(m["minor"]), kind="D",
                             maint=int(m["dnum"]) if m["dnum"] else None, build=build, xtrain=int(m["xtrain"]),
-                            custom=custom, evolved=evolved)
+                            custom=custom, evolved=evolved, special=special)
     return JunosRelease(text=text, major=int(m["major"]), minor=int(m["minor"]), kind=m["kind"].upper(),
                         maint=int(m["maint"]), service=int(m["service"] or 0), build=build, custom=custom,
-                        evolved=evolved)
+                        evolved=evolved, special=special)
 
 
 def parse_train(text: str) -> tuple[str, bool]:

@@ -1,0 +1,176 @@
+"""The devices to match: from a snapshot folder (one sub-folder per device with profile.json and the configuration)
+or from a CSV with columns ``name,model,version`` and an optional ``config`` (a configuration file, curly-brace,
+set or XML form; relative paths are relative to the CSV file).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from msplus.errors import InputError
+from msplus.junos_release import ReleaseError, is_evolved, parse_release
+from msplus.junosconf.load import SNAPSHOT_FILES
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What matching needs of one device. ``None`` means not known (a CSV says nothing of routing engines)."""
+
+    name: str
+    model: str | None
+    version: str | None
+    evolved: bool
+    family: str | None = None
+    routing_engines: int | None = None
+    virtual_chassis: bool | None = None
+    cluster: bool | None = None
+    config: Path | None = None  # None: the configuration was not collected
+    config_digest: str | None = None
+    problems: tuple[str, ...] = ()
+
+    @property
+    def product(self) -> str:
+        return "junos-evolved" if self.evolved else "junos"
+
+    def key(self) -> tuple[object, ...]:
+        """Devices with the same key get the same verdicts: matching runs once per key."""
+        return (self.evolved, self.model, self.family, self.version, self.routing_engines, self.virtual_chassis,
+                self.cluster, self.config_digest, self.problems if not self.version else ())
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+def from_csv(path: str | Path) -> list[Target]:
+    """Read a devices CSV. Raises InputError (file, line, column name) for a missing column, an empty required cell,
+    a release that is not a Junos release, a duplicate name or a config file that does not exist."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError("file not found", path=str(p)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", path=str(p)) from exc
+    reader = csv.DictReader(text.splitlines())
+    columns = [c.strip().lower() for c in reader.fieldnames or ()]
+    missing = [c for c in ("name", "model", "version") if c not in columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)} (expected name,model,version[,config])",
+                         path=str(p), line=1)
+    out: list[Target] = []
+    seen: dict[str, int] = {}
+    digests: dict[Path, str] = {}
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        for column in ("name", "model", "version"):
+            if not row.get(column):
+                raise InputError("empty value", path=str(p), line=number, key=column)
+        name = row["name"]
+        if name in seen:
+            raise InputError(f"duplicate device name (first on line {seen[name]})", path=str(p), line=number,
+                             key="name")
+        seen[name] = number
+        try:
+            release = parse_release(row["version"])
+        except ReleaseError as exc:
+            raise InputError(str(exc), path=str(p), line=number, key="version") from exc
+        config = None
+        if row.get("config"):
+            config = (p.parent / row["config"]).resolve()
+            if not config.is_file():
+                raise InputError(f"configuration file {row['config']} does not exist (looked for {config})",
+                                 path=str(p), line=number, key="config")
+            if config not in digests:
+                digests[config] = digest(config)
+        model = row["model"].lower()
+        out.append(Target(name=name, model=model, version=release.text, evolved=release.evolved,
+                          family=_family(model), config=config, config_digest=digests.get(config) if config else None))
+    return out
+
+
+def _family(model: str | None) -> str | None:
+    from analyzers.profile import family_of  # the family table lives with the profile (data file)
+
+    return family_of(model) if model else None
+
+
+# ---------------------------------------------------------------------------------------------- snapshot
+
+def from_snapshot(folder: str | Path) -> list[Target]:
+    """One Target per device sub-folder. A sub-folder with neither profile.json nor facts gives a Target with what
+    is missing in ``problems`` (its verdicts are indeterminate), not an error."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError("not a snapshot folder", path=str(root))
+    out = []
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        out.append(_from_folder(sub))
+    if not out:
+        raise InputError("no device folders in this snapshot", path=str(root))
+    return out
+
+
+def _from_folder(folder: Path) -> Target:
+    profile, problems = _profile(folder)
+    config = _config_file(folder)
+    version = profile.get("version")
+    evolved = bool(profile.get("evolved")) or (bool(version) and is_evolved(str(version)))
+    model = profile.get("model")
+    return Target(
+        name=folder.name,
+        model=str(model).lower() if model else None,
+        version=str(version) if version else None,
+        evolved=evolved,
+        family=profile.get("family"),
+        routing_engines=profile.get("routing_engines") or None,
+        virtual_chassis=profile.get("virtual_chassis"),
+        cluster=profile.get("cluster"),
+        config=config,
+        config_digest=digest(config) if config else None,
+        problems=tuple(problems) + tuple(profile.get("problems") or ()),
+    )
+
+
+def _profile(folder: Path) -> tuple[dict[str, Any], list[str]]:
+    path = folder / "profile.json"
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"not a readable profile: {exc}", path=str(path)) from exc
+        if not isinstance(data, dict):
+            raise InputError("a profile is a JSON object", path=str(path))
+        return data, []
+    try:
+        from analyzers.profile import build_profile
+
+        return build_profile(folder).to_json(), []
+    except Exception as exc:
+        return {}, [f"no profile.json and the facts could not be profiled ({type(exc).__name__}: {exc})"]
+
+
+def _config_file(folder: Path) -> Path | None:
+    failed = _failed_files(folder)
+    for name in SNAPSHOT_FILES:
+        candidate = folder / name
+        if candidate.is_file() and name not in failed and candidate.stat().st_size > 0:
+            return candidate
+    return None
+
+
+def _failed_files(folder: Path) -> set[str]:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {r["file"] for r in meta.get("replies") or () if isinstance(r, dict) and not r.get("ok", True)}
