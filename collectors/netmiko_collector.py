@@ -1,0 +1,157 @@
+"""The CLI collector: netmiko's ``juniper_junos`` driver, for devices where NETCONF is not enabled.
+
+Each plan RPC is sent as its CLI command (msplus/data/commands.yaml) with ``| display xml | no-more``, so the reply
+is the same XML the RPC returns and the same parsers serve; the configuration as ``show configuration | no-more``
+text. netmiko strips the echoed command and the prompt; the ``{master:0}`` context line left after the XML is
+dropped by the lenient parse. An ``error: ...`` or ``unknown command.`` answer to an optional Request is recorded,
+not failed.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from collections.abc import Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import paramiko
+from netmiko import ConnectHandler
+from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+
+from collectors import replies
+from collectors.base import Collector, Sink, fail, register
+from collectors.netconf import connect_socket, fingerprint, ssh_config_for
+from msplus.errors import DeviceError
+from msplus.records import Device, Request
+
+_CLI_ERROR = re.compile(r"^\s*(error:.*|.*unknown command\.?|syntax error.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+@register("netmiko")
+class NetmikoCollector(Collector):
+    def collect(self, device: Device, plan: Sequence[Request], sink: Sink) -> None:
+        conn = self._connect(device)
+        try:
+            with suppress(Exception):
+                sink.note("host_key", fingerprint(conn.remote_conn_pre.get_transport().get_remote_server_key()))
+            sink.note("host_key_verified", self.known_hosts is not None)
+            for request in plan:
+                _one(conn, device, request, sink)
+        except DeviceError:
+            # netmiko's polite disconnect sends "exit" and waits up to 10 s for a prompt that a hung or closed
+            # session never shows: drop the connection instead.
+            with suppress(Exception):
+                conn.paramiko_cleanup()
+            raise
+        else:
+            with suppress(Exception):
+                conn.disconnect()
+
+    def _connect(self, device: Device) -> Any:
+        params: dict[str, Any] = {
+            "device_type": "juniper_junos", "host": device.host, "port": device.port,
+            "username": device.username or "", "password": device.password.reveal() if device.password else "",
+            "conn_timeout": device.connect_timeout, "auth_timeout": device.connect_timeout,
+            "banner_timeout": device.connect_timeout,
+            "use_keys": device.key_file is not None, "key_file": str(device.key_file) if device.key_file else None,
+            "allow_agent": device.password is None and device.key_file is None,
+        }
+        if self.known_hosts is not None:
+            # paramiko's RejectPolicy: an unknown key fails before authentication; a changed one is BadHostKey.
+            params.update(ssh_strict=True, system_host_keys=False, alt_host_keys=True,
+                          alt_key_file=str(self.known_hosts))
+        config = ssh_config_for(device)
+        if config is not None:
+            params["ssh_config_file"] = str(config)
+        else:
+            params["sock"] = connect_socket(device.host or "", device.port, device.connect_timeout)
+        try:
+            return ConnectHandler(**params)
+        except NetmikoAuthenticationException as exc:
+            raise fail("auth", f"authentication failed for user {device.username} at {_where(device)}") from exc
+        except NetmikoTimeoutException as exc:
+            raise _translate_connect(exc, device, self.known_hosts) from exc
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise fail("refused", f"{_where(device)} closed the SSH session: {type(exc).__name__}: {exc}") from exc
+
+
+def _one(conn: Any, device: Device, request: Request, sink: Sink) -> None:
+    if request.cli is None:
+        if request.optional:
+            sink.note(f"skipped:{request.rpc}", "no CLI command yields this RPC's reply")
+            return
+        raise fail("rpc_error", f"{request.rpc}: no CLI command yields this reply")
+    is_config = request.rpc == "get-configuration"
+    command = f"{request.cli} | no-more" if is_config else f"{request.cli} | display xml | no-more"
+    started = time.perf_counter()
+    try:
+        output = conn.send_command(command, read_timeout=device.timeout, strip_prompt=True, strip_command=True)
+    except ReadTimeout as exc:
+        if not _alive(conn):
+            raise fail("disconnected", f"session closed while waiting for {command!r}") from exc
+        raise fail("timeout", f"no complete answer to {command!r} within {device.timeout:g}s") from exc
+    except (OSError, EOFError, paramiko.SSHException) as exc:
+        raise fail("disconnected", f"session closed during {command!r} ({type(exc).__name__})") from exc
+    seconds = time.perf_counter() - started
+    body = output.encode("utf-8")
+    if not output.strip() and not _alive(conn):
+        raise fail("disconnected", f"session closed during {command!r}")
+    error = _cli_error(output, is_config)
+    if error:
+        sink.reply(request, body, seconds=seconds, error=error, file=Path(request.file).with_suffix(".txt").name)
+        if not request.optional:
+            raise fail("rpc_error", f"{command!r}: {error}")
+        return
+    if is_config:
+        sink.reply(request, body, seconds=seconds)
+        return
+    try:
+        checked, error = replies.check(request, body, source=f"{device.name}:{request.cli}", pasted=True)
+    except DeviceError:
+        sink.reply(request, body, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
+        raise
+    sink.reply(request, checked, seconds=seconds, error=error)
+    if error and not request.optional:
+        raise fail("rpc_error", f"{command!r}: {error}")
+
+
+def _cli_error(output: str, is_config: bool) -> str | None:
+    """The CLI's complaint, when the output is one rather than data (XML output never starts with 'error:')."""
+    head = output.lstrip()[:2000]
+    if not is_config and head.startswith("<"):
+        return None
+    if is_config and not re.match(r"^\s*(error:|\S.*unknown command)", head, re.IGNORECASE):
+        return None
+    match = _CLI_ERROR.search(head)
+    return match.group(1).strip() if match else None
+
+
+def _alive(conn: Any) -> bool:
+    with suppress(Exception):
+        transport = conn.remote_conn.get_transport()
+        return bool(transport and transport.is_active() and not conn.remote_conn.closed)
+    return False
+
+
+def _where(device: Device) -> str:
+    return f"{device.host}:{device.port}"
+
+
+def _translate_connect(exc: NetmikoTimeoutException, device: Device, known_hosts: Path | None) -> DeviceError:
+    cause = exc.__context__
+    text = str(cause or exc)
+    if isinstance(cause, paramiko.BadHostKeyException):
+        return DeviceError("hostkey", f"host key of {_where(device)} CHANGED (device offered "
+                                      f"{fingerprint(cause.key)}; known_hosts {known_hosts} has "
+                                      f"{fingerprint(cause.expected_key)})")
+    if "not found in known_hosts" in text:
+        return DeviceError("hostkey", f"host key of {_where(device)} is not in known_hosts {known_hosts}")
+    if isinstance(cause, TimeoutError | socket.timeout) or "timed out" in text.lower():
+        return DeviceError("timeout", f"{_where(device)}: SSH session not established within "
+                                      f"{device.connect_timeout:g}s")
+    if isinstance(cause, OSError) and not isinstance(cause, EOFError):
+        return DeviceError("unreachable", f"cannot connect to {_where(device)}: {text}")
+    return DeviceError("refused", f"{_where(device)} refused SSH: {text.strip().splitlines()[0] if text else ''}")

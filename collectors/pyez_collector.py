@@ -1,0 +1,48 @@
+"""The default collector: NETCONF through PyEZ, one session per device, the plan's RPCs one after another.
+
+PyEZ's 16 facts RPCs are not sent (``gather_facts=False``): the plan says what to collect. Each reply is checked
+(collectors.replies) and handed to the sink the moment it arrives.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from collectors import replies
+from collectors.base import Collector, Sink, register
+from collectors.netconf import close_device, open_device, session_fingerprint
+from collectors.rawrpc import RawRpc
+from msplus.errors import DeviceError
+from msplus.records import Device, Request
+
+
+@register("pyez")
+class PyEZCollector(Collector):
+    def collect(self, device: Device, plan: Sequence[Request], sink: Sink) -> None:
+        dev, sock = open_device(device, self.known_hosts)
+        rpc = None
+        try:
+            sink.note("host_key", session_fingerprint(dev))
+            sink.note("host_key_verified", self.known_hosts is not None)
+            rpc = RawRpc(dev, device.timeout)
+            run_plan(rpc, plan, sink, device.name)
+        finally:
+            close_device(dev, sock, rpc)
+
+
+def run_plan(rpc: RawRpc, plan: Sequence[Request], sink: Sink, source: str) -> None:
+    """Send every Request; save each reply; an error answer to a required Request ends the collection."""
+    for request in plan:
+        started = time.perf_counter()
+        raw = rpc.call(request.rpc, request.args)
+        seconds = time.perf_counter() - started
+        try:
+            body, error = replies.check(request, raw, source=f"{source}:{request.rpc}")
+        except DeviceError:
+            # Keep what came, for the post-mortem, under a name that says it is not a usable reply.
+            sink.reply(request, raw, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
+            raise
+        sink.reply(request, body, seconds=seconds, error=error)
+        if error and not request.optional:
+            raise DeviceError("rpc_error", f"{request.rpc}: {error}")

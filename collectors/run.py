@@ -1,0 +1,155 @@
+"""Collecting an inventory: a thread pool of devices, one snapshot folder each, progress and a summary.
+
+``collect_inventory`` is the Python entry point (the health sweep and ``assess`` call it); ``main`` is
+``run_assessment.py collect``. A device failure is a result: it is recorded in that device's meta.json and the run
+goes on. Exit codes: 0 all collected, 1 some failed, 2 the run could not start (bad inventory, before any
+connection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import TextIO
+
+from collectors.base import get
+from collectors.plan import DEFAULT_PURPOSES, load_plan
+from collectors.snapshot import PROFILE, SnapshotWriter
+from msplus.errors import DeviceError, InputError, InventoryError
+from msplus.records import CollectionResult, Device, Inventory, Request
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int, CollectionResult], None]
+
+
+def collect_inventory(inventory: Inventory, out_dir: str | Path, *, workers: int = 16,
+                      purposes: Iterable[str] = DEFAULT_PURPOSES, progress: Progress | None = None,
+                      devices: Sequence[str] | None = None) -> list[CollectionResult]:
+    """Collect ``purposes`` from every device (or those named in ``devices``) into ``out_dir/<device name>/``.
+
+    Returns one CollectionResult per device, in inventory order. Raises InputError before any connection when the
+    plan, a device name or ``workers`` is wrong.
+    """
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1 (got {workers})")
+    plan = load_plan(purposes)
+    selected = _select(inventory, devices)
+    for driver in {d.driver for d in selected}:
+        get(driver)  # import collectors (and their libraries) once, before the threads start
+    _warm_up()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, CollectionResult] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(selected))), thread_name_prefix="collect")
+    try:
+        futures = {pool.submit(collect_device, d, out, plan, known_hosts=inventory.known_hosts): d for d in selected}
+        for done, future in enumerate(as_completed(futures), 1):
+            result = future.result()
+            results[result.device] = result
+            if progress:
+                progress(done, len(selected), result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [results[d.name] for d in selected if d.name in results]
+
+
+def _warm_up() -> None:
+    """Load the data files every device needs once, here, rather than in every worker thread at the same time."""
+    from analyzers.profile import family_of
+
+    load_plan(("facts",))
+    family_of(None)
+
+
+def collect_device(device: Device, out_dir: Path, plan: Sequence[Request], *,
+                   known_hosts: Path | None = None) -> CollectionResult:
+    """Collect one device into ``out_dir/<name>/``. Never raises for a device problem: the result says it."""
+    collector_cls = get(device.driver)
+    writer = SnapshotWriter(out_dir, device, collector_cls.name)
+    try:
+        writer.begin()
+    except (InputError, OSError) as exc:
+        return CollectionResult(device=device.name, collector=collector_cls.name, ok=False, error_kind="internal",
+                                error=f"cannot write the snapshot folder: {exc}")
+    try:
+        collector_cls(known_hosts=known_hosts).collect(device, plan, writer)
+    except DeviceError as exc:
+        return writer.finish(error_kind=exc.kind, error=exc.message)
+    except Exception as exc:  # a bug in a collector: recorded for this device, the run goes on
+        log.exception("collector %s failed on %s", collector_cls.name, device.name)
+        return writer.finish(error_kind="internal", error=f"{type(exc).__name__}: {exc}")
+    return writer.finish()
+
+
+def _select(inventory: Inventory, names: Sequence[str] | None) -> list[Device]:
+    if not names:
+        return list(inventory.devices)
+    known = {d.name for d in inventory.devices}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InventoryError(f"no device named {', '.join(unknown)} in the inventory", path=str(inventory.path))
+    wanted = set(names)
+    return [d for d in inventory.devices if d.name in wanted]
+
+
+# ------------------------------------------------------------------------------------------------ command line
+
+def main(args: argparse.Namespace) -> int:
+    """``run_assessment.py collect``: 0 all collected, 1 some failed; InputError (exit 2) before any connection."""
+    from msplus.inventory import load_inventory
+
+    inventory = load_inventory(args.inventory, prompt=_password_prompt())
+    show = not getattr(args, "no_progress", False) and sys.stderr.isatty()
+    started = time.perf_counter()
+    results = collect_inventory(inventory, args.out, workers=args.workers,
+                                progress=progress_printer() if show else None, devices=args.device or None)
+    print_summary(results, Path(args.out), seconds=time.perf_counter() - started)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _password_prompt() -> Callable[[str], str] | None:
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass
+
+
+def progress_printer(stream: TextIO | None = None) -> Progress:
+    """``[12/200] sg-core-1 ok 0.4s`` (or ``FAILED auth``) per finished device."""
+    out = stream or sys.stderr
+
+    def show(done: int, total: int, result: CollectionResult) -> None:
+        state = "ok" if result.ok else f"FAILED {result.error_kind}"
+        print(f"[{done}/{total}] {result.device} {state} {result.seconds:.1f}s", file=out, flush=True)
+
+    return show
+
+
+def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds: float | None = None,
+                  file: TextIO | None = None) -> None:
+    """One line per device (ok, or failed and why) and a total."""
+    out = file or sys.stdout
+    width = max((len(r.device) for r in results), default=6)
+    for r in results:
+        detail = f"{len(r.replies)} replies  {_platform(out_dir / r.device)}" if r.ok else f"{r.error_kind}: {r.error}"
+        print(f"  {r.device:<{width}}  {'ok' if r.ok else 'FAILED':<6}  {r.collector:<7}  {r.seconds:6.2f}s  {detail}",
+              file=out)
+    ok = sum(r.ok for r in results)
+    took = f" in {seconds:.1f}s" if seconds is not None else ""
+    print(f"collected {ok} of {len(results)} devices{took}; snapshots in {out_dir}"
+          + (f"; {len(results) - ok} failed" if ok < len(results) else ""), file=out)
+
+
+def _platform(folder: Path) -> str:
+    try:
+        profile = json.loads((folder / PROFILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return " ".join(str(profile.get(k)) for k in ("model", "version") if profile.get(k))
