@@ -104,6 +104,8 @@ def _build(b: _Builder, node: yaml.Node, loc: Loc) -> Any:
                           column=key_node.start_mark.column + 1, key=dotted((*loc, str(key))))
             child_loc = (*loc, key)
             out[key] = _build(b, value_node, child_loc)
+            # Point at the key, not its value: "unknown key" and "wrong type" both read best there.
+            locator.marks[child_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(b, item, (*loc, i)) for i, item in enumerate(node.value)]

@@ -57,13 +57,13 @@ def test_good_catalog(tmp_path: Path) -> None:
 
 def test_unknown_key(tmp_path: Path) -> None:
     problems = _problems(tmp_path, GOOD.replace("  title: another\n", "  title: another\n  severty: high\n"))
-    assert problems == [f"{tmp_path / 'catalog.yaml'}:14:12: entries[1].severty: unknown key (entry PR-2)"]
+    assert problems == [f"{tmp_path / 'catalog.yaml'}:14:3: entries[1].severty: unknown key (entry PR-2)"]
 
 
 def test_wrong_type(tmp_path: Path) -> None:
     problems = _problems(tmp_path, GOOD.replace("    platforms: [MX Series]", "    platforms: MX Series"))
     assert len(problems) == 1
-    assert problems[0].startswith(f"{tmp_path / 'catalog.yaml'}:8:16: entries[0].affects[0].platforms: ")
+    assert problems[0].startswith(f"{tmp_path / 'catalog.yaml'}:8:5: entries[0].affects[0].platforms: ")
     assert problems[0].endswith("(entry PR-1)")
 
 
@@ -82,7 +82,7 @@ def test_release_of_the_wrong_product(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     (GOOD.replace("schema_version: 1", "schema_version: 2"),
-     ":1:17: schema_version: unsupported schema_version 2 (this tool reads 1)"),
+     ":1:1: schema_version: unsupported schema_version 2 (this tool reads 1)"),
     (GOOD.replace("schema_version: 1\n", ""), ":1:1: schema_version is missing (this tool reads 1)"),
 ])
 def test_schema_version_is_checked_first(tmp_path: Path, text: str, message: str) -> None:

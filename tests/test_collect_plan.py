@@ -34,7 +34,7 @@ def test_plan_from_file_with_cli_commands() -> None:
      "facts[0].file: must be a plain file name"),
     ("schema_version: 1\nfacts:\n  - {rpc: get-x, file: x.xml}\nhealth:\n  - {rpc: get-y, file: x.xml}\n", ":5:",
      "health[0].file: file 'x.xml' is also used by facts[0]"),
-    ("schema_version: 1\nhealthy:\n  - {rpc: get-y, file: y.xml}\n", ":3:", "healthy: unknown key"),  # value line
+    ("schema_version: 1\nhealthy:\n  - {rpc: get-y, file: y.xml}\n", ":2:1:", "healthy: unknown key"),  # the key
     ("schema_version: 2\nfacts: []\n", ":1:", "schema_version: schema_version must be 1"),
     ("schema_version: 1\nfacts:\n  - {rpc: get-x, file: x.xml, args: {detail: 3}}\n", ":3:",
      "facts[0].args.detail: an argument is a string or true"),
