@@ -191,3 +191,40 @@ def test_ssh_config_proxy_command(home: Path, tmp_path: Path) -> None:
                                      tmp_path / "snap", purposes=("facts",))
     assert result.ok, result.error
     assert mark.read_text().strip() == f"127.0.5.2:{port}"
+
+
+PROFILE_KEYS = ("hostname", "model", "family", "version", "evolved", "serial_number", "routing_engines",
+                "virtual_chassis", "cluster")
+
+
+def _profiles(out: Path) -> dict[str, tuple[object, ...]]:
+    found = {}
+    for path in out.glob("*/profile.json"):
+        profile = json.loads(path.read_text())
+        found[path.parent.name] = tuple(profile[k] for k in PROFILE_KEYS) + (len(profile["members"]),)
+    return found
+
+
+def test_netmiko_collects_the_same_profiles_as_pyez(lab_run: tuple[Inventory, Path, LabServer],
+                                                   tmp_path: Path) -> None:
+    served, out, _ = lab_run
+    cli = dataclasses.replace(served, devices=tuple(dataclasses.replace(d, driver="netmiko") for d in served.devices))
+    results = collect_inventory(cli, tmp_path, workers=4)
+    assert [(r.device, r.error) for r in results if not r.ok] == []
+    assert {read_meta(tmp_path / d.name)["collector"] for d in served.devices} == {"netmiko"}
+    assert _profiles(tmp_path) == _profiles(out)
+
+
+def test_offline_reads_each_lab_device_folder_as_customer_files(lab_run: tuple[Inventory, Path, LabServer],
+                                                               tmp_path: Path) -> None:
+    """The simulated device folders are real replies under RPC names, plus device.yaml and PROVENANCE.md: the
+    offline collector must recognise the replies by content and come to the same profile as the live run."""
+    served, out, _ = lab_run
+    offline = dataclasses.replace(served, devices=tuple(
+        dataclasses.replace(d, driver="offline", files=d.simulate, host=None) for d in served.devices))
+    results = collect_inventory(offline, tmp_path, workers=4)
+    assert [(r.device, r.error) for r in results if not r.ok] == []
+    live, files = _profiles(out), _profiles(tmp_path)
+    for name in live:
+        # uptime and the like may differ in source; the identity of the device must not
+        assert files[name] == live[name], name
