@@ -145,6 +145,11 @@ def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds
     took = f" in {seconds:.1f}s" if seconds is not None else ""
     print(f"collected {ok} of {len(results)} devices{took}; snapshots in {out_dir}"
           + (f"; {len(results) - ok} failed" if ok < len(results) else ""), file=out)
+    unverified = [r.device for r in results if r.host_key and not r.host_key_verified]
+    if unverified:
+        # Say it plainly: accepting unknown keys is PyEZ's default, but the user must know it happened.
+        print(f"host keys NOT verified for {len(unverified)} device(s) (no known_hosts: in the inventory); "
+              "their fingerprints are recorded in meta.json", file=out)
 
 
 def _platform(folder: Path) -> str:

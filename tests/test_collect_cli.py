@@ -126,3 +126,15 @@ def test_progress_and_summary_lines() -> None:
     assert "sg-fw-1  FAILED  pyez" in summary.getvalue()
     assert "timeout: no reply to get-configuration within 30s" in summary.getvalue()
     assert summary.getvalue().splitlines()[-1] == "collected 0 of 1 devices; snapshots in snap; 1 failed"
+
+
+def test_summary_says_when_host_keys_were_not_verified() -> None:
+    key = "ssh-ed25519 SHA256:IVLDapuHl8xRtW5FkSyRlKCwHt5q2q9waRYNk1/mmy0"
+    unverified = CollectionResult(device="a", collector="pyez", ok=True, host_key=key, host_key_verified=False)
+    verified = CollectionResult(device="b", collector="pyez", ok=True, host_key=key, host_key_verified=True)
+    out = io.StringIO()
+    print_summary([unverified, verified], Path("snap"), file=out)
+    assert out.getvalue().splitlines()[-1].startswith("host keys NOT verified for 1 device(s)")
+    out = io.StringIO()
+    print_summary([verified], Path("snap"), file=out)
+    assert "NOT verified" not in out.getvalue()
