@@ -33,6 +33,11 @@ EXPECTED = {
     # PyEZ's personality regex ("^(EX)|(QFX)") does not match "VQFX-10000": None is what a real vQFX gets too.
     "vqfx-leaf01": dict(hostname="leaf01", model="VQFX-10000", version="19.4R1.10", serial="66124662877",
                         two_re=False, cluster=False, vc=False, personality=None),
+    # Poor-health copies for the health sweep (lab/devices/*-degraded/PROVENANCE.md).
+    "mx960-degraded": dict(hostname="testnode-b", model="MX960", version="19.4R3.11", serial="JN1248F5DEG1",
+                           two_re=False, cluster=False, vc=False, personality="MX"),
+    "vmx-degraded": dict(hostname="TOR1CRP-DGW-RT02", model="VMX", version="18.2R1.9", serial="VM611B59DEG2",
+                         two_re=False, cluster=False, vc=False, personality="MX"),
 }
 
 

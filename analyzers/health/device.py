@@ -1,0 +1,170 @@
+"""One device's snapshot folder read for the health checks: every reply parsed once into its typed record, and
+for every reply that is not there, why (not collected, answered with an error, unreadable).
+
+``read_device(folder)`` is what ``evaluate_snapshot`` and the sweep call; the checks then only look up records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from analyzers.health.parsers import PARSERS, parse_reply
+from collectors.plan import load_plan
+from collectors.replies import reply_errors
+from msplus.errors import MalformedReplyError
+from msplus.records import DeviceProfile
+
+log = logging.getLogger(__name__)
+CONFIG_RPC = "get-configuration"
+_NOT_RUNNING = re.compile(r"\bnot running\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DeviceHealth:
+    """A device's parsed health replies. ``records``: RPC -> typed record; ``missing``: RPC -> why it has none."""
+
+    device: str
+    family: str | None = None
+    model: str | None = None
+    role: str | None = None
+    collected_at: str | None = None  # ISO time the collection started
+    clock: int | None = None  # the device's own clock when it answered (epoch), else the collection start
+    device_clock: bool = False  # True when ``clock`` is the device's own (the uptime reply's current time)
+    records: Mapping[str, Any] = field(default_factory=dict)
+    missing: Mapping[str, str] = field(default_factory=dict)
+    config_sha256: str | None = None
+    collection_error: str | None = None  # "refused: ..." when the collection failed (possibly after some replies)
+    folder: Path | None = None
+
+    def get(self, rpc: str) -> Any:
+        return self.records.get(rpc)
+
+    def why(self, rpc: str) -> str:
+        return self.missing.get(rpc, f"{rpc} was not collected")
+
+
+@lru_cache(maxsize=1)
+def plan_files() -> dict[str, str]:
+    """RPC -> snapshot file name, from collectors/plan.yaml (every purpose)."""
+    return {r.rpc: r.file for r in load_plan(("facts", "configuration", "health"))}
+
+
+def read_device(folder: str | Path, *, role: str | None = None, profile: DeviceProfile | None = None,
+                name: str | None = None) -> DeviceHealth:
+    """Parse every health-relevant reply of one device folder. Never raises for a bad reply: it is recorded in
+    ``missing`` with the reason (a parser bug included, logged)."""
+    path = Path(folder)
+    meta = _json(path / "meta.json")
+    replies: dict[str, dict[str, Any]] = {str(r.get("file")): r for r in meta.get("replies") or ()
+                                          if isinstance(r, dict)}
+    family, model = (profile.family, profile.model) if profile else _profile_fields(path)
+    stopped = _collection_error(meta)
+    records: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    for rpc, func in PARSERS.items():
+        file = plan_files().get(rpc)
+        if file is None:
+            missing[rpc] = f"{rpc} is not in the collection plan"
+            continue
+        try:
+            record, why = _read_one(path, file, rpc, func, replies.get(file), stopped)
+        except Exception as exc:  # a parser bug must not lose the device's other checks
+            log.exception("health parser for %s failed on %s", rpc, path)
+            record, why = None, f"{file}: parser failed ({type(exc).__name__}: {exc})"
+        if record is not None:
+            records[rpc] = record
+        else:
+            missing[rpc] = why or f"{file}: no data"
+    clock, own_clock = _clock(records, meta)
+    return DeviceHealth(
+        device=name or meta.get("device") or path.name, family=family, model=model, role=role,
+        collected_at=meta.get("started"), clock=clock, device_clock=own_clock, records=records, missing=missing,
+        config_sha256=_config_hash(path, replies), collection_error=stopped, folder=path,
+    )
+
+
+def _read_one(folder: Path, file: str, rpc: str, func: Any, meta_reply: dict[str, Any] | None,
+              stopped: str | None) -> tuple[Any, str | None]:
+    target = folder / file
+    if not target.is_file():
+        return None, _absent(folder, file, stopped)
+    data = target.read_bytes()
+    try:
+        root = parse_reply(data, source=file)
+    except MalformedReplyError as exc:
+        return None, f"{file}: unreadable reply ({exc})"
+    errors = reply_errors(root)
+    if meta_reply is not None and not meta_reply.get("ok", True) and not errors:
+        errors = [str(meta_reply.get("error") or "error")]
+    if errors:
+        if any(_NOT_RUNNING.search(e) for e in errors):
+            return func(root), None  # "BGP is not running" is an answer, not a failure
+        return None, f"the device answered {rpc} with an error: {'; '.join(errors)} (not supported or not enabled)"
+    return func(root), None
+
+
+def _absent(folder: Path, file: str, stopped: str | None) -> str:
+    if (folder / (file + ".malformed")).is_file():
+        return f"{file}: the reply was not well-formed XML (kept as {file}.malformed)"
+    if (folder / file).with_suffix(".txt").is_file():
+        return f"{file}: collected as CLI text, which the health checks do not read"
+    if stopped:
+        return f"{file}: not collected, the collection stopped ({stopped})"
+    return f"{file}: not collected"
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _profile_fields(folder: Path) -> tuple[str | None, str | None]:
+    profile = _json(folder / "profile.json")
+    return profile.get("family"), profile.get("model")
+
+
+def _collection_error(meta: dict[str, Any]) -> str | None:
+    error = meta.get("error")
+    if meta.get("ok") is False and isinstance(error, dict):
+        return f"{error.get('kind')}: {error.get('message')}"
+    return None
+
+
+def _clock(records: Mapping[str, Any], meta: dict[str, Any]) -> tuple[int | None, bool]:
+    """The device's clock when it answered (True), else the time the collection started (False)."""
+    uptimes = records.get("get-system-uptime-information")
+    for entry in uptimes.entries if uptimes else ():
+        if entry.current_seconds:
+            return int(entry.current_seconds), True
+    started = meta.get("started")
+    if isinstance(started, str):
+        try:
+            return int(datetime.fromisoformat(started).timestamp()), False
+        except ValueError:
+            return None, False
+    return None, False
+
+
+def _config_hash(folder: Path, replies: dict[str, dict[str, Any]]) -> str | None:
+    file = plan_files().get(CONFIG_RPC)
+    if file is None:
+        return None
+    reply = replies.get(file)
+    if reply is not None and reply.get("ok", True) and isinstance(reply.get("sha256"), str):
+        return str(reply["sha256"])
+    target = folder / file
+    if target.is_file():
+        return hashlib.sha256(target.read_bytes()).hexdigest()
+    return None

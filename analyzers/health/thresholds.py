@@ -1,0 +1,316 @@
+"""The health-check thresholds (catalogs/health-checks.yaml): schema, validation and the limits that apply.
+
+    schema_version: 1
+    comparison:                       # between two sweeps of one device
+      errors_per_hour: 100            # interface errors growing faster than this are a change
+      drops_per_hour: 10000
+      carrier_transitions_per_hour: 6
+    checks:
+      - id: re-cpu                    # unique; results and history name the check by it
+        title: Routing-engine CPU
+        reads: re.cpu_used_percent    # an indicator of analyzers.health.indicators
+        unit: "%"
+        direction: high               # high: value >= threshold is bad; low: value <= threshold is bad
+        warning: 80                   # either may be null (that level is not used)
+        critical: 95
+        overrides:                    # the last entry that matches applies (family AND role when both given);
+          - {family: [ex], warning: 90, critical: 98}     # a level it does not set keeps the check's
+        ignore: []                    # regexes of names the indicator leaves out (mounts, interfaces, reasons)
+        reason: why these numbers
+        action: what to do when it fires
+
+``load_thresholds(path)`` raises ThresholdsError naming file, line, column and key for every problem found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from analyzers.profile import FAMILIES_FILE
+from msplus.errors import InputError
+from msplus.yamlsource import Loc, Locator, load_located
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "catalogs" / "health-checks.yaml"
+SCHEMA_VERSION = 1
+REQUIRED_CHECKS = ("reachability",)  # the sweep reports unreachable devices through it
+
+
+class ThresholdsError(InputError):
+    """A thresholds file that does not validate; ``problems`` holds every problem (the message names the first)."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first.problem + more, path=first.path, line=first.line, column=first.column, key=first.key)
+
+
+# ---------------------------------------------------------------------------------------------- schema
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class OverrideIn(_Model):
+    family: list[str] = Field(default_factory=list)
+    role: list[str] = Field(default_factory=list)
+    warning: float | None = None
+    critical: float | None = None
+
+
+class CheckIn(_Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    reads: str
+    unit: str = ""
+    direction: Literal["high", "low"]
+    warning: float | None = None
+    critical: float | None = None
+    overrides: list[OverrideIn] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    reason: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+
+
+class ComparisonIn(_Model):
+    errors_per_hour: float = Field(gt=0)
+    drops_per_hour: float = Field(gt=0)
+    carrier_transitions_per_hour: float = Field(gt=0)
+
+
+class ThresholdsIn(_Model):
+    schema_version: int
+    description: str | None = None
+    comparison: ComparisonIn
+    checks: list[CheckIn] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------------------------- compiled
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The limits that apply to one device: after its family's and role's overrides."""
+
+    direction: str
+    warning: float | None
+    critical: float | None
+    source: str = "default"  # or "family ex", "role access", "family srx, role firewall"
+
+    def status(self, value: float) -> str:
+        def hit(limit: float | None) -> bool:
+            if limit is None:
+                return False
+            return value >= limit if self.direction == "high" else value <= limit
+
+        if hit(self.critical):
+            return "critical"
+        return "warning" if hit(self.warning) else "ok"
+
+    def to_json(self, unit: str = "") -> dict[str, Any]:
+        data: dict[str, Any] = {"direction": ">=" if self.direction == "high" else "<=",
+                                "warning": self.warning, "critical": self.critical}
+        if unit:
+            data["unit"] = unit
+        if self.source != "default":
+            data["override"] = self.source
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    families: frozenset[str]
+    roles: frozenset[str]
+    values: tuple[tuple[str, float | None], ...]  # only the levels the entry sets
+
+    def applies(self, family: str | None, role: str | None) -> bool:
+        return (not self.families or family in self.families) and (not self.roles or role in self.roles)
+
+    def label(self) -> str:
+        parts = [f"family {'/'.join(sorted(self.families))}"] if self.families else []
+        parts += [f"role {'/'.join(sorted(self.roles))}"] if self.roles else []
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    id: str
+    title: str
+    reads: str
+    unit: str
+    direction: str
+    warning: float | None
+    critical: float | None
+    overrides: tuple[Override, ...]
+    ignore: tuple[re.Pattern[str], ...]
+    reason: str
+    action: str
+
+    def limits(self, family: str | None = None, role: str | None = None) -> Limits:
+        """The check's levels, or those of the last override matching ``family`` and ``role`` (levels the override
+        does not set keep the check's). Overrides do not stack, so each can be validated on its own."""
+        levels: dict[str, float | None] = {"warning": self.warning, "critical": self.critical}
+        chosen = next((o for o in reversed(self.overrides) if o.applies(family, role)), None)
+        if chosen is None:
+            return Limits(self.direction, levels["warning"], levels["critical"])
+        levels.update(dict(chosen.values))
+        return Limits(self.direction, levels["warning"], levels["critical"], chosen.label())
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    errors_per_hour: float
+    drops_per_hour: float
+    carrier_transitions_per_hour: float
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    checks: tuple[CheckSpec, ...]
+    comparison: Comparison
+    path: str = ""
+
+    def check(self, check_id: str) -> CheckSpec:
+        for spec in self.checks:
+            if spec.id == check_id:
+                return spec
+        raise KeyError(check_id)
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+def load_thresholds(path: str | Path | None = None) -> Thresholds:
+    """Load and validate a thresholds file (default: catalogs/health-checks.yaml). Raises ThresholdsError."""
+    target = Path(path) if path is not None else DEFAULT_FILE
+    if path is None:
+        return _default()
+    return _load(target)
+
+
+@lru_cache(maxsize=1)
+def _default() -> Thresholds:
+    return _load(DEFAULT_FILE)
+
+
+def _load(path: Path) -> Thresholds:
+    try:
+        data, locator = load_located(path)
+    except InputError as exc:  # unreadable, invalid YAML, duplicate key: one problem, already located
+        raise ThresholdsError([exc]) from exc
+    return validate(data, locator)
+
+
+def validate(data: Any, locator: Locator) -> Thresholds:
+    if not isinstance(data, dict):
+        raise ThresholdsError([InputError("a thresholds file is a mapping with schema_version, comparison and "
+                                          "checks", path=locator.path, line=1)])
+    if data.get("schema_version") != SCHEMA_VERSION:
+        where: Loc = ("schema_version",) if "schema_version" in data else ()
+        raise ThresholdsError([locator.error(f"schema_version must be {SCHEMA_VERSION}", where)])
+    try:
+        parsed = ThresholdsIn.model_validate(data)
+    except ValidationError as exc:
+        raise ThresholdsError([_pydantic_problem(err, locator) for err in exc.errors(include_url=False)][:50]) \
+            from None
+    problems: list[InputError] = []
+    checks = []
+    seen: dict[str, int] = {}
+    for index, model in enumerate(parsed.checks):
+        loc: Loc = ("checks", index)
+        if model.id in seen:
+            problems.append(locator.error(f"duplicate check id {model.id!r} (first at checks[{seen[model.id]}])",
+                                          (*loc, "id")))
+            continue
+        seen[model.id] = index
+        spec = _compile(model, loc, locator, problems)
+        if spec is not None:
+            checks.append(spec)
+    for required in REQUIRED_CHECKS:
+        if required not in seen:
+            problems.append(locator.error(f"the {required!r} check is required (the sweep reports unreachable "
+                                          "devices through it)", ("checks",)))
+    if problems:
+        raise ThresholdsError(problems[:50])
+    c = parsed.comparison
+    return Thresholds(tuple(checks), Comparison(c.errors_per_hour, c.drops_per_hour, c.carrier_transitions_per_hour),
+                      locator.path)
+
+
+def _compile(model: CheckIn, loc: Loc, locator: Locator, problems: list[InputError]) -> CheckSpec | None:
+    from analyzers.health.indicators import INDICATORS
+
+    before = len(problems)
+    if model.reads not in INDICATORS:
+        problems.append(locator.error(f"unknown indicator {model.reads!r} (known: {', '.join(sorted(INDICATORS))})",
+                                      (*loc, "reads")))
+    if model.warning is None and model.critical is None:
+        problems.append(locator.error("a check needs a warning or a critical threshold (or both)", loc))
+    _order(model.direction, model.warning, model.critical, locator, (*loc, "critical"), problems)
+    patterns = []
+    for i, pattern in enumerate(model.ignore):
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error as exc:
+            problems.append(locator.error(f"not a regular expression: {exc}", (*loc, "ignore", i)))
+    overrides = []
+    families = known_families()
+    for i, o in enumerate(model.overrides):
+        o_loc: Loc = (*loc, "overrides", i)
+        if not o.family and not o.role:
+            problems.append(locator.error("an override names a family, a role or both", o_loc))
+        for j, family in enumerate(o.family):
+            if family not in families:
+                problems.append(locator.error(f"unknown platform family {family!r} (known: {', '.join(families)})",
+                                              (*o_loc, "family", j)))
+        levels = [(k, getattr(o, k)) for k in ("warning", "critical") if k in o.model_fields_set]
+        if not levels:
+            problems.append(locator.error("an override sets warning, critical or both", o_loc))
+        merged = {"warning": model.warning, "critical": model.critical, **dict(levels)}
+        _order(model.direction, merged["warning"], merged["critical"], locator, o_loc, problems)
+        overrides.append(Override(frozenset(o.family), frozenset(o.role), tuple(levels)))
+    if len(problems) > before:
+        return None
+    return CheckSpec(model.id, model.title, model.reads, model.unit, model.direction, model.warning, model.critical,
+                     tuple(overrides), tuple(patterns), model.reason, model.action)
+
+
+def _order(direction: str, warning: float | None, critical: float | None, locator: Locator, loc: Loc,
+           problems: list[InputError]) -> None:
+    if warning is None or critical is None:
+        return
+    if direction == "high" and warning > critical:
+        problems.append(locator.error(f"direction high: warning ({warning:g}) must not be above critical "
+                                      f"({critical:g})", loc))
+    if direction == "low" and warning < critical:
+        problems.append(locator.error(f"direction low: warning ({warning:g}) must not be below critical "
+                                      f"({critical:g})", loc))
+
+
+def _pydantic_problem(err: Any, locator: Locator) -> InputError:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in {"float", "int", "str"}))
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif err["type"] == "missing":
+        message = "required key is missing"
+    elif message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return locator.error(message, loc)
+
+
+@lru_cache(maxsize=1)
+def known_families() -> tuple[str, ...]:
+    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8"))
+    rules = data.get("rules", []) if isinstance(data, dict) else []
+    return tuple(sorted({str(r["family"]) for r in rules if isinstance(r, dict) and "family" in r}))
+
+
+def check_ids(thresholds: Thresholds) -> Sequence[str]:
+    return [c.id for c in thresholds.checks]
