@@ -16,7 +16,10 @@ own environment and run it in a subprocess):
 By default ciscoconfparse2 runs only on the sizes up to 50,000 lines (200,000 lines take several minutes);
 ``--ciscoconfparse2-max-lines`` changes that.
 
-The measured steps are a list (STEPS) so that a later ``--rules`` option can add rule checking as one more step.
+The measured steps are a list (STEPS). Besides parsing and writing set form, it holds the CACR rule check
+(analyzers/cacr): "effective" (groups inherited, inactive statements left out: what rules are evaluated on) and
+"rules" (every rule of catalogs/cacr-rules.yaml, or of ``--rules FILE...``, with findings and their evidence). The
+table prints what the rule check adds to parsing. ``--no-rules`` measures parsing and set form only.
 """
 
 from __future__ import annotations
@@ -256,9 +259,39 @@ def _to_set(tree: junosconf.ConfigTree) -> str:
     return tree.to_set()
 
 
-# Each step takes the previous step's result. A later --rules option adds rule checking here.
+class _RuleCheck:
+    """The CACR steps: the effective view, then every rule on it (rules loaded once, outside the timing)."""
+
+    def __init__(self) -> None:
+        self.rules: tuple = ()
+        self.findings = 0
+
+    def load(self, paths: list[str]) -> None:
+        from analyzers.cacr.rules import load_rules
+
+        self.rules = load_rules(paths).rules
+
+    def effective(self, tree: junosconf.ConfigTree) -> tuple[junosconf.ConfigTree, junosconf.ConfigTree]:
+        return tree, tree.effective()
+
+    def check(self, trees: tuple[junosconf.ConfigTree, junosconf.ConfigTree]) -> junosconf.ConfigTree:
+        from analyzers.cacr.context import Context, Facts
+        from analyzers.cacr.engine import evaluate
+
+        raw, effective = trees
+        report = evaluate(self.rules, Context(effective, Facts(), raw=raw))
+        self.findings = len(report.findings)
+        return raw
+
+
+RULE_CHECK = _RuleCheck()
+RULE_STEPS = ("effective", "rules")
+
+# Each step takes the previous step's result.
 STEPS: list[tuple[str, Callable[[object], object]]] = [
     ("parse", _parse),  # type: ignore[list-item]
+    ("effective", RULE_CHECK.effective),  # type: ignore[list-item]
+    ("rules", RULE_CHECK.check),  # type: ignore[list-item]
     ("to set", _to_set),  # type: ignore[list-item]
 ]
 
@@ -311,9 +344,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ciscoconfparse2-python", help="a Python with ciscoconfparse2 installed (see above)")
     parser.add_argument("--ciscoconfparse2-max-lines", type=int, default=60_000)
     parser.add_argument("--ciscoconfparse2-timeout", type=float, default=900.0)
+    parser.add_argument("--rules", nargs="+", default=[], metavar="FILE",
+                        help="rule files for the rule-check step (default: catalogs/cacr-rules.yaml)")
+    parser.add_argument("--no-rules", action="store_true", help="leave the rule-check steps out")
     args = parser.parse_args(argv)
 
-    print(f"{'lines':>9}  {'parse':>9}  {'parse lines/s':>14}  {'to set':>9}  {'both lines/s':>13}  set lines")
+    if args.no_rules:
+        STEPS[:] = [step for step in STEPS if step[0] not in RULE_STEPS]
+    else:
+        start = time.perf_counter()
+        RULE_CHECK.load(args.rules)
+        print(f"rules: {len(RULE_CHECK.rules)} loaded and validated in {time.perf_counter() - start:.3f}s "
+              "(once, not in the table)\n")
+    print(f"{'lines':>9}  {'parse':>9}  {'parse lines/s':>14}  {'to set':>9}  {'both lines/s':>13}  set lines"
+          + ("" if args.no_rules else f"  {'effective':>9}  {'rules':>8}  {'check adds':>10}  findings"))
     texts = {}
     for size in args.sizes:
         text = generate(size)
@@ -322,10 +366,15 @@ def main(argv: list[str] | None = None) -> int:
         best = measure(text, args.repeat)
         total = best["parse"] + best["to set"]
         set_lines = len(_parse(text).set_lines())
-        print(
+        row = (
             f"{lines:>9,}  {best['parse']:8.3f}s  {lines / best['parse']:>14,.0f}  {best['to set']:8.3f}s  "
-            f"{lines / total:>13,.0f}  {set_lines:,}"
+            f"{lines / total:>13,.0f}  {set_lines:>9,}"
         )
+        if not args.no_rules:
+            added = best["effective"] + best["rules"]
+            row += (f"  {best['effective']:8.3f}s  {best['rules']:7.3f}s  {added:9.3f}s  "
+                    f"{RULE_CHECK.findings:,}")
+        print(row)
     if not args.ciscoconfparse2_python:
         print("\nciscoconfparse2: not run (see --ciscoconfparse2-python in this script's docstring)")
         return 0

@@ -18,10 +18,20 @@ HANDLERS: dict[str, str] = {
     "lab serve": "lab.serve:main",
     "collect": "collectors.run:main",
     "config show": "msplus.junosconf.cli:show",
+    "config check": "analyzers.cacr.cli:check",
+    "config review": "analyzers.cacr.cli:review",
     "demo": "msplus.demo:main",
+    "assess": "msplus.assess:main",
     "catalog validate": "analyzers.advisories.cli:validate",
     "catalog import-cve": "analyzers.advisories.cli:import_cve",
     "catalog match": "analyzers.advisories.cli:match",
+    "sweep": "analyzers.health.cli:main",
+    "ledger register": "ledger.cli:register",
+    "ledger purchase": "ledger.cli:purchase",
+    "ledger redeem": "ledger.cli:redeem",
+    "ledger reverse": "ledger.cli:reverse",
+    "ledger balance": "ledger.cli:balance",
+    "ledger statement": "ledger.cli:statement",
 }
 
 
@@ -58,8 +68,64 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--as", dest="as_format", choices=("set", "text", "xml"), default="set")
     show.add_argument("--effective", action="store_true", help="groups inherited, inactive statements left out")
     show.set_defaults(handler="config show")
+    _config_rules_parsers(config_sub)
     _catalog_parser(sub)
+    _sweep_parser(sub)
+    _ledger_parser(sub)
+    _assess_parser(sub)
     return parser
+
+
+def _assess_parser(sub: argparse._SubParsersAction) -> None:
+    assess = sub.add_parser(
+        "assess", help="run one review (pbnir, piir, phc, cacr) end to end: scope, collect, analyse, report, debit",
+        description="Exit codes: 0 review written, 1 written but some devices could not be collected, 2 bad input, "
+                    "3 refused by the ledger (eligibility, credits, request id), 4 no review (nothing charged).")
+    assess.add_argument("service", choices=("pbnir", "piir", "phc", "cacr"), metavar="SERVICE",
+                        help="pbnir | piir | phc | cacr")
+    assess.add_argument("--inventory", required=True, help="inventory YAML file (with its customer: section)")
+    assess.add_argument("--snapshot", metavar="DIR", help="use this snapshot instead of collecting live")
+    assess.add_argument("--catalog", action="append", nargs="+", metavar="FILE",
+                        help="data files: advisory catalogs (pbnir, piir), rule files (cacr) or the thresholds file "
+                             "(phc); default: the ones under catalogs/")
+    assess.add_argument("--change", metavar="FILE", help="cacr: a proposed change to review (goes with --device)")
+    assess.add_argument("--device", metavar="NAME", help="cacr: the device the change is for")
+    assess.add_argument("--out", metavar="DIR", help="output folder (default out/<customer>/<date>-<service>/)")
+    assess.add_argument("--date", help="review date, YYYY-MM-DD (default: today)")
+    assess.add_argument("--request-id", metavar="ID",
+                        help="the debit's id (default <customer>-<service>-<date>): a rerun with it charges nothing")
+    assess.add_argument("--no-charge", action="store_true", help="write the reports without debiting credits")
+    assess.add_argument("--workers", type=int, default=8, help="devices collected at once (default 8)")
+    assess.add_argument("--no-progress", action="store_true", help="do not show collection progress")
+    add_ledger_option(assess)
+    assess.set_defaults(handler="assess")
+
+
+def _config_rules_parsers(config_sub: argparse._SubParsersAction) -> None:
+    check = config_sub.add_parser("check", help="best-practice findings for a configuration (file or snapshot)")
+    check.add_argument("file", metavar="FILE", help="configuration file, snapshot device folder or snapshot folder")
+    _rule_options(check)
+    check.set_defaults(handler="config check")
+    review = config_sub.add_parser("review", help="review a proposed change against the running configuration")
+    review.add_argument("--config", required=True, metavar="FILE", help="running configuration or device folder")
+    review.add_argument("--change", required=True, metavar="FILE",
+                        help="set/delete/deactivate/activate lines, or a full candidate configuration")
+    _rule_options(review)
+    review.set_defaults(handler="config review")
+
+
+def _rule_options(parser: argparse.ArgumentParser) -> None:
+    """Options of ``config check`` and ``config review`` (defined here: analyzers.cacr loads pydantic)."""
+    severities = ("critical", "high", "medium", "low", "info")
+    parser.add_argument("--rules", nargs="+", metavar="FILE", action="extend", default=[],
+                        help="rule files to use instead of catalogs/cacr-rules.yaml")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--fail-on", choices=severities, metavar="SEVERITY",
+                        help=f"exit 1 when a finding at or above this severity exists ({', '.join(severities)})")
+    parser.add_argument("--profile", metavar="JSON", help="device profile (profile.json) for a plain file")
+    parser.add_argument("--family", help="platform family (mx, srx, ex, qfx, ptx, vmx, vsrx, ...)")
+    parser.add_argument("--role", help="device role for role-specific rules (edge, core, access, ...)")
+    parser.add_argument("--all", action="store_true", help="text output: list every finding (default: 5 per rule)")
 
 
 def _catalog_parser(sub: argparse._SubParsersAction) -> None:
@@ -85,6 +151,92 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:
     match.add_argument("--format", choices=("json", "table"), default="table")
     match.add_argument("--all", action="store_true", help="also list not_affected pairs")
     match.set_defaults(handler="catalog match")
+
+
+LEDGER_HELP = ("credit ledger: a file path, sqlite:////abs/path.db or postgresql://user@host:port/db "
+               "(default: $ASSESS_LEDGER, else ~/.local/share/msplus/ledger.db)")
+
+
+def add_ledger_option(parser: argparse.ArgumentParser, *, inherited: bool = False) -> None:
+    """``--ledger URL`` for any command that uses the credit ledger (``ledger ...``, and ``assess``).
+
+    ``inherited``: the option is also on a parent parser, so leave its value alone when not given here.
+    """
+    default = argparse.SUPPRESS if inherited else None
+    parser.add_argument("--ledger", metavar="URL", default=default, help=LEDGER_HELP)
+
+
+def ledger_url(args: argparse.Namespace) -> str:
+    """The ledger URL a command should open: ``--ledger``, else ``ASSESS_LEDGER``, else the default file."""
+    from ledger.location import resolve_url
+
+    return resolve_url(getattr(args, "ledger", None))
+
+
+def _ledger_parser(sub: argparse._SubParsersAction) -> None:
+    ledger = sub.add_parser("ledger", help="Advanced Services credits: register, purchase, redeem, reverse, balance")
+    add_ledger_option(ledger)
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True, metavar="SUBCOMMAND")
+    date_help = "YYYY-MM-DD (default: today)"
+
+    def command(name: str, help_text: str, *, json_flag: bool = True) -> argparse.ArgumentParser:
+        cmd = ledger_sub.add_parser(name, help=help_text)
+        add_ledger_option(cmd, inherited=True)
+        if json_flag:
+            cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+        cmd.set_defaults(handler=f"ledger {name}")
+        return cmd
+
+    register = command("register", "store or update the customer of an inventory (its customer: section)")
+    register.add_argument("--inventory", required=True, help="inventory YAML file")
+    register.add_argument("--date", help=f"date eligibility is checked for, {date_help}")
+    purchase = command("purchase", "record a lot of credits bought (usable for 12 months)")
+    purchase.add_argument("customer", metavar="CUSTOMER")
+    purchase.add_argument("credits", metavar="CREDITS")
+    purchase.add_argument("--date", help=f"purchase date, {date_help}")
+    purchase.add_argument("--reference", metavar="PO", help="purchase order or other reference")
+    redeem = command("redeem", "charge a service (idempotent by --request-id)")
+    redeem.add_argument("customer", metavar="CUSTOMER")
+    redeem.add_argument("service", metavar="SERVICE", help="SMO TG IMWS SRRA PBNIR PIIR CACR PHC")
+    redeem.add_argument("--units", default="1", help="months (SMO), days (TG, IMWS) or requests (default 1)")
+    redeem.add_argument("--date", help=f"service start date, {date_help}")
+    redeem.add_argument("--request-id", required=True, metavar="ID", help="unique id: a repeat charges nothing")
+    redeem.add_argument("--note", metavar="TEXT")
+    reverse = command("reverse", "refund a redemption to the lots it came from")
+    reverse.add_argument("request_id", metavar="REQUEST_ID")
+    reverse.add_argument("--reason", required=True, metavar="TEXT")
+    reverse.add_argument("--date", help=f"reversal date, {date_help}")
+    balance = command("balance", "credits available, expired and per lot")
+    balance.add_argument("customer", metavar="CUSTOMER")
+    balance.add_argument("--date", help=f"balance date, {date_help}")
+    statement = command("statement", "every entry, with derived expiry lines", json_flag=False)
+    statement.add_argument("customer", metavar="CUSTOMER")
+    statement.add_argument("--date", help=f"lots expired by this date show an expiry line, {date_help}")
+    form = statement.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="a JSON list of entries")
+    form.add_argument("--csv", action="store_true", help="CSV with a header line")
+
+
+def _sweep_parser(sub: argparse._SubParsersAction) -> None:
+    sweep = sub.add_parser(
+        "sweep", help="health sweep: collect the health set, check thresholds, compare with the previous sweep",
+        description="Without ACTION: run a sweep (exit 0 nothing critical or worse than last time, 1 something "
+                    "is, 2 the sweep could not run). 'sweep history': stored results as a table over time.")
+    sweep.add_argument("action", nargs="?", choices=("history",), help="history: read the sweep history")
+    sweep.add_argument("--inventory", help="inventory YAML file (to run a sweep)")
+    sweep.add_argument("--history", required=True, metavar="DIR|URL",
+                       help="history store: a folder (an SQLite file inside) or a database URL (postgresql://...)")
+    sweep.add_argument("--out", default="out/sweep", help="output folder (default out/sweep)")
+    sweep.add_argument("--checks", metavar="FILE", help="thresholds file (default catalogs/health-checks.yaml)")
+    sweep.add_argument("--workers", type=int, default=16, help="devices collected at once (default 16)")
+    sweep.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
+    sweep.add_argument("--check", action="append", default=[], help="history: only this check (repeatable)")
+    sweep.add_argument("--last", type=int, default=10, help="history: the last N sweeps (default 10)")
+    sweep.add_argument("--format", choices=("table", "csv"), default="table", help="history: output format")
+    sweep.add_argument("--keep-snapshots", type=int, default=0, metavar="N",
+                       help="keep only the N most recent sweep snapshots under --out (default: all)")
+    sweep.add_argument("--no-progress", action="store_true", help="do not show progress while running")
+    sweep.set_defaults(handler="sweep")
 
 
 def resolve(name: str) -> Callable[[argparse.Namespace], int]:

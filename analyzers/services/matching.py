@@ -1,0 +1,101 @@
+"""Advisory matching for PBNIR and PIIR: catalogs loaded with provenance, verdicts and upgrade plans per device,
+and the finding row of one verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers.advisories.catalog import Catalog, Entry, load_catalogs
+from analyzers.advisories.devices import Target, from_snapshot
+from analyzers.advisories.match import Matcher, Verdict
+from analyzers.advisories.upgrade import Plan, plan
+from analyzers.services import CATALOGS, Loaded
+from analyzers.services.sources import describe
+from reports.model import FindingRow, severity_of_advisory
+
+DEFAULT_CATALOGS = (CATALOGS / "juniper-cve.yaml", CATALOGS / "juniper-pbn.yaml")
+FIXES_SHOWN = 6  # fixed releases quoted in a recommendation before "..."
+
+
+def load(paths: Sequence[Path]) -> Loaded:
+    """Validate the advisory catalogs (CatalogError names file, line, column and entry for every problem)."""
+    catalog = load_catalogs(list(paths))
+    counts: dict[str, int] = {}
+    for entry in catalog.entries:
+        counts[entry.catalog] = counts.get(entry.catalog, 0) + 1
+    sources = tuple(describe(Path(p), "advisories", counts.get(str(p), 0)) for p in paths)
+    return Loaded(catalog, sources)
+
+
+def caveats(loaded: Loaded, used: Iterable[Entry]) -> tuple[str, ...]:
+    """A caveat for each demonstration catalog (its name says so) that findings came from."""
+    paths = {e.catalog for e in used}
+    return tuple(f"{s.path}: {s.name}. Its entries are invented examples, not Juniper data: findings from it "
+                 "show how the review works and must not be sent to a customer as real."
+                 for s in loaded.sources if s.path in paths and "demonstration" in (s.name or "").lower())
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceVerdicts:
+    device: str
+    target: Target
+    verdicts: tuple[Verdict, ...]  # affected and indeterminate only
+    plan: Plan
+
+
+def match(catalog: Catalog, snapshot: Path, devices: Sequence[str]) -> list[DeviceVerdicts]:
+    """Verdicts for each named device folder of the snapshot, in the order of ``devices``."""
+    wanted = set(devices)
+    targets = [t for t in from_snapshot(snapshot) if t.name in wanted]
+    found: dict[str, DeviceVerdicts] = {}
+    for assessment in Matcher(catalog).assess(targets):
+        upgrade = plan(assessment)
+        for target in assessment.targets:
+            found[target.name] = DeviceVerdicts(target.name, target, tuple(assessment.verdicts), upgrade)
+    return [found[d] for d in devices if d in found]
+
+
+def finding(device: str, verdict: Verdict, recommended: str | None) -> FindingRow:
+    entry = verdict.entry
+    why = [e for e in verdict.evidence if not e.startswith("platform")]
+    message = f"{verdict.verdict}: {why[0] if why else entry.title}"
+    return FindingRow(
+        device=device, id=entry.id, title=entry.title, severity=severity_of_advisory(entry.severity),
+        category=entry.kind, status=verdict.verdict, message=message, evidence=verdict.evidence,
+        recommendation=recommendation(entry, verdict.fixed_in, recommended,
+                                      confirm=verdict.verdict == "indeterminate"),
+        reference=entry.advisory or entry.id,
+    )
+
+
+def recommendation(entry: Entry, fixed_in: Sequence[str], recommended: str | None, *, confirm: bool = False) -> str:
+    """The entry's own recommendation (else its fixed releases), the device's upgrade target and the workaround.
+    ``confirm``: the verdict is indeterminate, so the recommendation holds once exposure is confirmed."""
+    model = entry.model
+    parts = []
+    if confirm:
+        parts.append("Confirm what the evidence could not settle; if the device is exposed:")
+    if model.recommendation:
+        parts.append(" ".join(model.recommendation.split()))
+    elif fixed_in:
+        fixes = ", ".join(fixed_in[:FIXES_SHOWN]) + (" ..." if len(fixed_in) > FIXES_SHOWN else "")
+        parts.append(f"Upgrade to a fixed release ({fixes}).")
+    else:
+        parts.append("No fixed release is named for this device's train; apply the workaround or follow the "
+                     "advisory.")
+    if recommended:
+        parts.append(f"Upgrade target for this device: {recommended}.")
+    if model.workaround:
+        parts.append("Workaround: " + " ".join(model.workaround.split()))
+    return " ".join(parts)
+
+
+def impact_text(entry: Entry) -> tuple[tuple[str, ...], str | None]:
+    """(impact kinds, anticipated downtime if the issue is hit) from the catalog entry."""
+    impact = entry.model.impact
+    if impact is None:
+        return (), None
+    downtime = " ".join(impact.downtime.split()) if impact.downtime else None
+    return tuple(impact.kinds), downtime

@@ -1,0 +1,203 @@
+"""PIIR (SDD 3.1.6): the complete, tailored list of hardware, software and feature issues per device, their
+impact, the anticipated downtime per node, recommended solutions and workarounds, and one upgrade target.
+
+- Issues: every catalog entry (security advisory, bug notification, problem report) whose verdict for the device
+  is ``affected`` or ``indeterminate``. Area: ``hardware`` when the entry's conditions name a hardware fact (dual
+  RE, a line card, ...), ``feature`` when they name configuration (the issue needs a configured feature),
+  ``software`` otherwise (the release alone exposes the device).
+- Downtime per node: the redundancy of the node (profile: routing engines, cluster, virtual chassis; configuration:
+  GRES and NSR) decides what an upgrade costs (downtime.yaml); each issue adds what happens if it is hit (the
+  catalog's impact).
+- Upgrade target: the release analyzers.advisories.upgrade recommends (clears every matched issue); when none
+  does, the candidate in the device's own or a later train that leaves the fewest open.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from analyzers.advisories.catalog import Catalog, Condition, Entry
+from analyzers.advisories.devices import Target
+from analyzers.advisories.upgrade import Plan
+from analyzers.services import Analysis, Inputs, Loaded, matching
+from msplus.errors import InputError
+from msplus.yamlsource import load_located
+from reports.model import (
+    SEVERITY_RANK,
+    ChartSpec,
+    Downtime,
+    FindingRow,
+    Issue,
+    PiirDevice,
+    PiirSection,
+    UpgradeTarget,
+    severity_of_advisory,
+)
+
+DOWNTIME_FILE = Path(__file__).with_name("downtime.yaml")
+SHAPES = ("cluster", "virtual_chassis", "dual_re_gres_nsr", "dual_re_gres", "dual_re", "single_re")
+GRES = "chassis redundancy graceful-switchover"
+NSR = "routing-options nonstop-routing"
+
+
+@dataclass(frozen=True)
+class Piir:
+    name: str = "piir"
+    ledger_code: str = "PIIR"
+    file_role: str = "advisories"
+
+    @property
+    def default_files(self) -> tuple[Path, ...]:
+        return matching.DEFAULT_CATALOGS
+
+    def load(self, paths: Sequence[Path]) -> Loaded:
+        shapes()  # the downtime table is data too: refuse a broken one before anything runs
+        return matching.load(paths)
+
+    def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
+        catalog: Catalog = loaded.data
+        names = [d.name for d in inputs.devices]
+        findings: list[FindingRow] = []
+        devices: list[PiirDevice] = []
+        per_device = matching.match(catalog, inputs.snapshot, names)
+        for dv in per_device:
+            issues = []
+            for v in dv.verdicts:
+                area = area_of(v.entry)
+                row = matching.finding(dv.device, v, dv.plan.recommended)
+                findings.append(dataclasses.replace(row, category=area))
+                kinds, downtime = matching.impact_text(v.entry)
+                issues.append(Issue(
+                    id=v.entry.id, kind=v.entry.kind, area=area, title=v.entry.title,
+                    severity=severity_of_advisory(v.entry.severity), verdict=v.verdict, evidence=v.evidence,
+                    impact=kinds, downtime_if_hit=downtime,
+                    workaround=" ".join(v.entry.model.workaround.split()) if v.entry.model.workaround else None,
+                    recommendation=row.recommendation, fixed_in=v.fixed_in,
+                    reboot_to_fix=v.entry.id not in dv.plan.not_by_release,
+                ))
+            issues.sort(key=lambda i: (SEVERITY_RANK[i.severity], i.verdict, i.id))
+            impact = Counter(k for i in issues for k in i.impact)
+            devices.append(PiirDevice(
+                name=dv.device, model=dv.target.model, release=dv.target.version, issues=tuple(issues),
+                impact=tuple(impact.most_common()), downtime=downtime_of(dv.target, inputs.folder(dv.device)),
+                upgrade=upgrade_target(dv.plan),
+            ))
+        areas = Counter(i.area for d in devices for i in d.issues)
+        section = PiirSection(tuple(devices), tuple((a, areas[a]) for a in ("hardware", "software", "feature")))
+        findings.sort(key=lambda f: (names.index(f.device), SEVERITY_RANK[f.severity], f.status, f.id))
+        exposed = sum(1 for d in devices if d.issues)
+        headline = (f"{len(findings)} issue(s) across {exposed} of {len(names)} reviewed device(s): "
+                    + ", ".join(f"{n} {a}" for a, n in section.areas) + ".")
+        used = (v.entry for dv in per_device for v in dv.verdicts)
+        return Analysis(tuple(findings), section, ChartSpec("Issues by device and severity"), headline,
+                        matching.caveats(loaded, used))
+
+
+# ---------------------------------------------------------------------------------------------- areas
+
+def area_of(entry: Entry) -> str:
+    kinds = set(_condition_kinds(entry.conditions)) if entry.conditions else set()
+    if "hardware" in kinds:
+        return "hardware"
+    if "config" in kinds:
+        return "feature"
+    return "software"
+
+
+def _condition_kinds(cond: Condition) -> list[str]:
+    if cond.kind == "group":
+        return [k for item in cond.items for k in _condition_kinds(item)]
+    return [cond.kind]
+
+
+# ---------------------------------------------------------------------------------------------- downtime
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    description: str
+    upgrade: str
+    why: str
+
+
+@cache
+def shapes() -> dict[str, Shape]:
+    """downtime.yaml, validated: every shape present with description, upgrade and why."""
+    data, locator = load_located(DOWNTIME_FILE, InputError)
+    if not isinstance(data, dict) or data.get("schema_version") != 1:
+        raise locator.error("expected schema_version: 1", ("schema_version",))
+    table = data.get("shapes")
+    if not isinstance(table, dict):
+        raise locator.error("expected a mapping of shapes", ("shapes",))
+    out = {}
+    for name in SHAPES:
+        spec = table.get(name)
+        if not isinstance(spec, dict) or not all(isinstance(spec.get(k), str) for k in ("description", "upgrade",
+                                                                                          "why")):
+            raise locator.error(f"shape {name} needs description, upgrade and why (text)", ("shapes",))
+        out[name] = Shape(*(" ".join(spec[k].split()) for k in ("description", "upgrade", "why")))
+    return out
+
+
+def downtime_of(target: Target, folder: Path) -> Downtime:
+    """The node's redundancy from its profile and configuration, and what an upgrade costs it."""
+    reasons: list[str] = []
+    engines = target.routing_engines or 0
+    reasons.append(f"profile: {engines or 'unknown number of'} routing engine(s)"
+                   + (", chassis cluster" if target.cluster else "")
+                   + (", virtual chassis" if target.virtual_chassis else ""))
+    gres, nsr = _redundancy_config(target, reasons)
+    if target.cluster:
+        shape = "cluster"
+    elif target.virtual_chassis:
+        shape = "virtual_chassis"
+    elif engines >= 2:
+        shape = "dual_re_gres_nsr" if gres and nsr else "dual_re_gres" if gres else "dual_re"
+    else:
+        shape = "single_re"
+    found = shapes()[shape]
+    return Downtime(shape, found.description, found.upgrade, (*reasons, found.why))
+
+
+def _redundancy_config(target: Target, reasons: list[str]) -> tuple[bool, bool]:
+    if target.config is None:
+        reasons.append("configuration not collected: GRES and NSR taken as not configured")
+        return False, False
+    from msplus.junosconf import load
+
+    try:
+        tree = load(target.config).effective()
+    except InputError as exc:
+        reasons.append(f"configuration unreadable ({exc}): GRES and NSR taken as not configured")
+        return False, False
+    found = []
+    for text in (GRES, NSR):
+        node = tree.find(text)
+        reasons.append(f"config line {node.line}: set {text}" if node is not None else f"not configured: {text}")
+        found.append(node is not None)
+    return found[0], found[1]
+
+
+# ---------------------------------------------------------------------------------------------- upgrade
+
+def upgrade_target(plan: Plan) -> UpgradeTarget:
+    settled = [i for i in plan.matched if i not in plan.not_by_release]
+    candidates = [t for t in (plan.own, *plan.next) if t is not None]
+    if plan.recommended:
+        chosen = next(t for t in candidates if t.release == plan.recommended)
+        note = "clears every issue a release can fix"
+    elif candidates:
+        chosen = min(candidates, key=lambda t: (len(t.still_open), candidates.index(t)))
+        note = "no single release clears every issue; this one leaves the fewest open"
+    else:
+        return UpgradeTarget(plan.release, None, 0, len(plan.matched), (), plan.not_by_release,
+                             "no upgrade needed" if not settled else "no fixed release is named for these issues")
+    return UpgradeTarget(plan.release, chosen.release, len(settled) - len(chosen.still_open), len(plan.matched),
+                         chosen.still_open, plan.not_by_release, note)
+
+
+SERVICE = Piir()

@@ -1,0 +1,259 @@
+"""Where the journal is kept: SQLAlchemy Core tables, the schema version, and transactions that serialise writers.
+
+SQLite (the default, one file, no server) and PostgreSQL (shared by a team) run the same statements. Writers are
+serialised per ledger on SQLite (``BEGIN IMMEDIATE`` in WAL mode, waiting up to ``BUSY_SECONDS`` for the lock) and
+per customer on PostgreSQL (``SELECT ... FOR UPDATE`` on the customer row). The journal tables refuse UPDATE and
+DELETE in the database itself (triggers), so an edit made outside this module fails too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from ledger.errors import LedgerError
+from ledger.location import default_path
+
+SCHEMA_VERSION = 1
+BUSY_SECONDS = 60.0  # how long a SQLite writer waits for the lock before giving up
+APPEND_ONLY = ("ledger_entries", "ledger_allocations", "ledger_customer_history")
+ENTRY_TYPES = ("purchase", "redemption", "reversal")
+
+metadata = sa.MetaData()
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's auto-increment
+
+schema_table = sa.Table(
+    "ledger_schema", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)
+
+customers = sa.Table(
+    "ledger_customers", metadata,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # the Customer record as JSON (not the journal: it can change)
+    sa.Column("registered_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+customer_history = sa.Table(
+    "ledger_customer_history", metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", sa.String(128), sa.ForeignKey("ledger_customers.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("customer_id", "version", name="uq_ledger_customer_version"),
+)
+
+entries = sa.Table(
+    "ledger_entries", metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", sa.String(128), sa.ForeignKey("ledger_customers.id"), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("credits", sa.BigInteger, nullable=False),  # signed: + purchase, - redemption, + reversal
+    sa.Column("service", sa.String(16)),
+    sa.Column("units", sa.Integer),
+    sa.Column("request_id", sa.String(200)),
+    sa.Column("content_hash", sa.String(64)),  # what the request id stood for, to tell a replay from a clash
+    sa.Column("reference", sa.String(200)),  # purchase order
+    sa.Column("expires", sa.Date),  # purchases: last usable day, fixed when bought
+    sa.Column("note", sa.Text),  # redemption note, reversal reason
+    sa.Column("reverses", _ID, sa.ForeignKey("ledger_entries.id"), unique=True),  # a redemption is reversed once
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("type", "request_id", name="uq_ledger_entry_request"),
+    sa.CheckConstraint("type IN ('purchase', 'redemption', 'reversal')", name="ck_ledger_entry_type"),
+    sa.CheckConstraint("(type = 'redemption' AND credits < 0) OR (type <> 'redemption' AND credits > 0)",
+                       name="ck_ledger_entry_sign"),
+    sa.CheckConstraint("type <> 'purchase' OR expires IS NOT NULL", name="ck_ledger_lot_expires"),
+    sa.Index("ix_ledger_entries_customer", "customer_id", "type"),
+)
+
+allocations = sa.Table(
+    "ledger_allocations", metadata,
+    sa.Column("entry_id", _ID, sa.ForeignKey("ledger_entries.id"), primary_key=True),
+    sa.Column("lot_id", _ID, sa.ForeignKey("ledger_entries.id"), primary_key=True),
+    sa.Column("credits", sa.BigInteger, nullable=False),  # + taken from the lot, - given back to it
+    sa.Column("day", sa.Date, nullable=False),  # the entry's date, kept here so a lot's sums need no join
+    sa.CheckConstraint("credits <> 0", name="ck_ledger_allocation_credits"),
+    sa.Index("ix_ledger_allocations_lot", "lot_id", "day", "credits"),  # covers the per-lot sums
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+# ------------------------------------------------------------------------------------------------------ engines
+
+class Store:
+    """An open ledger database: the engine and the transactions the operations run in."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.display = self.url.render_as_string(hide_password=True)
+        self.dialect = self.url.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise LedgerError(f"unsupported ledger database {self.dialect}: use SQLite or PostgreSQL")
+        self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _pg_engine(self.url)
+        with self.translated("open"):
+            ensure_schema(self)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: the whole block commits or nothing does (an exception rolls it back)."""
+        with self.translated("write"), self.engine.connect() as plain:
+            conn = plain.execution_options(ledger_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One read transaction: a consistent view of the journal."""
+        with self.translated("read"), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def lock_customer(self, conn: Connection, customer_id: str) -> sa.Row | None:
+        """The customer row, locked until the transaction ends (SQLite's BEGIN IMMEDIATE already locks it all)."""
+        query = sa.select(customers).where(customers.c.id == customer_id)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        return conn.execute(query).first()
+
+    @contextlib.contextmanager
+    def translated(self, what: str) -> Iterator[None]:
+        """Database failures (unreachable, locked too long, bad schema) become LedgerError, once, here.
+
+        Integrity errors pass through: the operations decide what a clash means.
+        """
+        try:
+            yield
+        except sa.exc.IntegrityError:
+            raise
+        except sa.exc.DBAPIError as exc:
+            detail = " ".join(str(exc.orig).split())[:300]
+            raise LedgerError(f"ledger {self.display}: {what} failed: {detail}") from exc
+
+
+def _sqlite_engine(url: sa.URL) -> Engine:
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        raise LedgerError("an in-memory ledger would lose every entry; give a file path")
+    path = Path(database).expanduser()
+    if not path.parent.is_dir():
+        if path.resolve() != default_path().resolve():
+            raise LedgerError(f"ledger folder {path.parent} does not exist")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # customer contacts live in there too
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # sqlite3's own transaction handling would BEGIN lazily (deferred) and let two writers read the same
+        # balance; SQLAlchemy emits BEGIN itself below (the recipe in SQLAlchemy's SQLite dialect notes).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        _wal(cur)  # readers never block the writer, and vice versa
+        cur.execute("PRAGMA synchronous=FULL")  # a committed entry survives a power cut, not only a crash
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock before the first read, so check-then-insert is atomic across processes.
+        write = conn.get_execution_options().get("ledger_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _wal(cur: Any) -> None:
+    """Switch the file to WAL (it stays so). The switch takes an exclusive lock and SQLite reports a busy file at
+    once instead of waiting, so several first users of a new ledger retry here for up to BUSY_SECONDS."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
+
+
+def _pg_engine(url: sa.URL) -> Engine:
+    if url.get_driver_name() != "psycopg":
+        url = url.set(drivername="postgresql+psycopg")
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+# ------------------------------------------------------------------------------------------------------- schema
+
+# Migrations: version N -> the function that takes a version N-1 ledger to N, run in one transaction.
+MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {}
+
+
+def ensure_schema(store: Store) -> None:
+    """Create a new ledger, or migrate an older one, under a lock so racing first uses do it once."""
+    with store.engine.connect() as plain:
+        conn = plain.execution_options(ledger_write=True)
+        with conn.begin():
+            if store.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('msplus-ledger-schema'))"))
+            version = current_version(conn)
+            if version is None:
+                _create(conn, store.dialect)
+                return
+            if version > SCHEMA_VERSION:
+                raise LedgerError(f"ledger {store.display} has schema version {version}, newer than this tool "
+                                  f"({SCHEMA_VERSION}): upgrade the tool")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](conn, store.dialect)
+                conn.execute(schema_table.insert().values(version=target, applied_at=now()))
+
+
+def current_version(conn: Connection) -> int | None:
+    if not sa.inspect(conn).has_table(schema_table.name):
+        return None
+    return conn.execute(sa.select(sa.func.max(schema_table.c.version))).scalar()
+
+
+def _create(conn: Connection, dialect: str) -> None:
+    metadata.create_all(conn)
+    for statement in _append_only_ddl(dialect):
+        conn.execute(sa.text(statement))  # text(): the driver would read % as a placeholder
+    conn.execute(schema_table.insert().values(version=SCHEMA_VERSION, applied_at=now()))
+
+
+def _append_only_ddl(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN "
+            f"SELECT RAISE(ABORT, 'ledger journal is append-only: {op} on {table} refused'); END"
+            for table in APPEND_ONLY for op in ("UPDATE", "DELETE")
+        ]
+    statements = [
+        "CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'ledger journal is append-only: % on % refused', TG_OP, TG_TABLE_NAME; END $$"
+    ]
+    statements += [
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()"
+        for table in APPEND_ONLY
+    ]
+    return statements

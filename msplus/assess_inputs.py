@@ -1,0 +1,145 @@
+"""The inputs of ``assess``, read and checked before the ledger is opened or a device is contacted: the inventory
+(with its customer), the review date, the change options, and an existing snapshot's device folders.
+
+Every problem is an InputError naming the file and the place (line and column where there is one), so a bad input
+stops the run with exit 2 before any connection and before any debit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from msplus.errors import InputError
+from msplus.records import Inventory
+
+META, PROFILE = "meta.json", "profile.json"
+
+
+def review_date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", key="--date") from None
+
+
+def inventory(path: str | Path, *, needs_credentials: bool,
+              prompt: Callable[[str], str] | None = None) -> Inventory:
+    """Load the inventory. Without live collection (``--snapshot``) no password is needed, so password variables and
+    prompts are answered with blanks instead of asking or failing."""
+    from msplus.inventory import load_inventory
+
+    if needs_credentials:
+        found = load_inventory(path, prompt=prompt)
+    else:
+        found = load_inventory(path, prompt=lambda _question: "", environ=_NoSecrets())
+    if found.customer is None:
+        raise InputError("the inventory has no customer: section (a review is for a customer)", path=str(found.path),
+                         key="customer")
+    return found
+
+
+class _NoSecrets(dict[str, str]):
+    def get(self, key: object, default: object = None) -> str:
+        return ""
+
+
+def change_options(service: str, change: str | None, device: str | None, inv: Inventory) -> Path | None:
+    """``--change FILE`` goes with ``--device NAME``, for CACR only; the file must be readable."""
+    if change is None and device is None:
+        return None
+    if service != "cacr":
+        raise InputError("--change and --device are for the CACR change review only", key="--change")
+    if change is None or device is None:
+        raise InputError("--change FILE and --device NAME go together (the change is for that device)",
+                         key="--change" if change is None else "--device")
+    try:
+        inv.device(device)
+    except KeyError:
+        raise InputError(f"no device named {device!r} in the inventory", path=str(inv.path), key="--device") from None
+    path = Path(change)
+    if not path.is_file():
+        raise InputError("change file not found", path=str(path), key="--change")
+    try:
+        path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path), key="--change") from exc
+    return path.resolve()
+
+
+def data_files(given: Sequence[str], defaults: Sequence[Path]) -> tuple[Path, ...]:
+    paths = tuple(Path(p) for p in given) or tuple(defaults)
+    for p in paths:
+        if not p.is_file():
+            raise InputError("file not found", path=str(p), key="--catalog")
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------- snapshots
+
+@dataclass(frozen=True, slots=True)
+class DeviceFolder:
+    """What the pipeline needs from one device folder of a snapshot (the analysis reads the rest)."""
+
+    name: str
+    present: bool
+    meta: dict[str, Any]
+    profile: dict[str, Any] | None
+
+    @property
+    def ok(self) -> bool:
+        return self.present and bool(self.meta.get("ok", self.meta.get("status") == "ok"))
+
+    @property
+    def failure(self) -> tuple[str, str]:
+        if not self.present:
+            return "missing", "no folder for this device in the snapshot"
+        error = self.meta.get("error") or {}
+        if isinstance(error, dict) and error:
+            return str(error.get("kind") or "failed"), str(error.get("message") or "")
+        return "failed", f"collection status {self.meta.get('status')!r} in {META}"
+
+
+def read_snapshot(snapshot: Path, names: Sequence[str]) -> dict[str, DeviceFolder]:
+    """meta.json and profile.json of each named device's folder. A missing folder is a device that was not
+    collected; a folder whose meta.json or profile.json cannot be read is a malformed snapshot (InputError)."""
+    if not snapshot.is_dir():
+        raise InputError("not a snapshot folder" if snapshot.exists() else "snapshot folder not found",
+                         path=str(snapshot), key="--snapshot")
+    out = {}
+    for name in names:
+        folder = snapshot / name
+        if not folder.is_dir():
+            out[name] = DeviceFolder(name, False, {}, None)
+            continue
+        meta = _json(folder / META, required=True)
+        profile = _json(folder / PROFILE, required=False)
+        out[name] = DeviceFolder(name, True, meta or {}, profile)
+    if not any(f.present for f in out.values()):
+        raise InputError(f"no folder for any inventory device ({', '.join(names)}) in this snapshot",
+                         path=str(snapshot), key="--snapshot")
+    return out
+
+
+def _json(path: Path, *, required: bool) -> dict[str, Any] | None:
+    if not path.is_file():
+        if required:
+            raise InputError(f"missing: a device folder of a snapshot has {META}", path=str(path))
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", path=str(path)) from exc
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object", path=str(path), line=1)
+    return data

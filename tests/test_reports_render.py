@@ -1,0 +1,294 @@
+"""The four reviews rendered from a snapshot of the simulated lab: every format written, the content each service
+owes (findings with evidence, totals that agree, scope, credits), and hostile device/customer/catalog text shown as
+text in HTML and Markdown.
+
+The lab is collected once, live, by the first review (PBNIR, over real SSH/NETCONF); the others take that snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from report_helpers import (
+    DAY,
+    EXCLUDED,
+    LAB_CHANGE,
+    XSS,
+    inventory_data,
+    ledger_with_credits,
+    redemptions,
+    served_lab,
+    tainted_snapshot,
+    write_inventory,
+)
+
+from msplus.assess import AssessRequest, Outcome, run
+
+SERVICES = ("pbnir", "piir", "phc", "cacr")
+COST = {"pbnir": 2, "piir": 4, "phc": 5, "cacr": 5}
+
+
+@pytest.fixture(scope="module")
+def reviews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Outcome], str, Path]]:
+    folder = tmp_path_factory.mktemp("reviews")
+    with served_lab(folder) as lab:
+        url = ledger_with_credits(folder / "ledger.db", lab.inventory, credits=100)
+        outcomes: dict[str, Outcome] = {}
+        snapshot: Path | None = None
+        for service in SERVICES:
+            change = {"change": str(LAB_CHANGE), "device": "sg-core-1"} if service == "cacr" else {}
+            outcomes[service] = run(AssessRequest(
+                service=service, inventory=str(lab.inventory), snapshot=str(snapshot) if snapshot else None,
+                out=str(folder / service), date=DAY.isoformat(), ledger=url, **change))
+            snapshot = snapshot or folder / "pbnir" / "snapshot"
+        assert lab.contacted()[EXCLUDED] == []  # the device off the contract was never contacted
+        yield outcomes, url, snapshot
+
+
+def report(outcome: Outcome) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(outcome.files["json"].read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_format_written_with_findings_and_evidence(reviews: Any, service: str) -> None:
+    outcome = reviews[0][service]
+    assert outcome.code == 0
+    assert sorted(outcome.files) == ["csv", "html", "json", "md", "xlsx"]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in outcome.files.values())
+    assert not list(outcome.out_dir.glob(".staging-*"))  # staged files were moved into place
+    data = report(outcome)
+    assert data["schema_version"] == 1
+    assert data["service"] == service
+    assert len(data["findings"]) > 20
+    for finding in data["findings"]:
+        assert finding["evidence"], finding
+        assert finding["device"] in {d["name"] for d in data["scope"]["in_scope"]}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_totals_agree_with_the_findings_everywhere(reviews: Any, service: str) -> None:
+    outcome = reviews[0][service]
+    data = report(outcome)
+    findings = data["findings"]
+    counted = Counter(f["severity"] for f in findings)
+    assert data["summary"]["total"] == len(findings)
+    assert {s: n for s, n in data["summary"]["by_severity"] if n} == dict(counted)
+    per_device = Counter(f["device"] for f in findings)
+    for exposed in data["summary"]["most_exposed"]:
+        assert exposed["findings"] == per_device[exposed["device"]]
+    html = outcome.files["html"].read_text(encoding="utf-8")
+    assert f"All findings ({len(findings)})" in html
+    assert f'<span class="n">{len(findings)}</span><span class="l">findings</span>' in html
+    md = outcome.files["md"].read_text(encoding="utf-8")
+    assert f"| **total** | **{len(findings)}** |" in md
+    for severity, n in counted.items():
+        assert f"| {severity} | {n} |" in md
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_spreadsheets_hold_one_row_per_finding(reviews: Any, service: str) -> None:
+    outcome = reviews[0][service]
+    findings = report(outcome)["findings"]
+    csv = pd.read_csv(outcome.files["csv"], keep_default_na=False)
+    xlsx = pd.read_excel(outcome.files["xlsx"], sheet_name="findings", keep_default_na=False)
+    for frame in (csv, xlsx):
+        assert len(frame) == len(findings)
+        assert list(frame["id"]) == [f["id"] for f in findings]
+        assert list(frame["severity"]) == [f["severity"] for f in findings]
+        assert all(frame["evidence"].str.len() > 0)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_scope_lists_the_excluded_device_and_why(reviews: Any, service: str) -> None:
+    outcome = reviews[0][service]
+    scope = report(outcome)["scope"]
+    assert [d["name"] for d in scope["excluded"]] == [EXCLUDED]
+    assert "66124662877 is not on Juniper Care contract JC-1001" in scope["excluded"][0]["reason"]
+    assert len(scope["in_scope"]) == 9 and scope["failed"] == []
+    html = outcome.files["html"].read_text(encoding="utf-8")
+    assert "<h3>Devices excluded</h3>" in html and f"<td>{EXCLUDED}</td>" in html
+    assert EXCLUDED not in {f["device"] for f in report(outcome)["findings"]}
+    assert not (reviews[2] / EXCLUDED).exists()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_credits_section_shows_the_debit_and_what_is_left(reviews: Any, service: str) -> None:
+    outcomes, url, _ = reviews
+    spent = 0
+    for name in SERVICES:
+        spent += COST[name]
+        if name == service:
+            break
+    credits = report(outcomes[service])["credits"]
+    assert credits["status"] == "debited" and credits["debited"] == COST[service]
+    assert credits["remaining"] == 100 - spent
+    assert credits["earliest_expiry"] == "2027-05-31"
+    assert (service.upper(), f"acme-sg-{service}-{DAY}", -COST[service]) in redemptions(url)
+    html = outcomes[service].files["html"].read_text(encoding="utf-8")
+    assert f"{COST[service]} credits debited; {100 - spent} remaining, earliest expiry 2027-05-31" in html
+
+
+def test_pbnir_notifications_have_assessment_recommendation_and_call_notes(reviews: Any) -> None:
+    outcome = reviews[0]["pbnir"]
+    section = report(outcome)["section"]
+    notes = {n["id"]: n for n in section["notifications"]}
+    # A real Juniper advisory (JSA10828) against the releases the lab devices run.
+    jweb = notes["CVE-2018-0001"]
+    assert [d["device"] for d in jweb["devices"]] == ["sg-core-1", "sg-fw-2"]
+    assert any("15.1F5.15-C1.12" in line for line in jweb["devices"][0]["evidence"])
+    assert jweb["assessment"].startswith("Affects 2 of 9 reviewed device(s)")
+    assert "Disable J-Web" in jweb["workaround"]
+    for n in section["notifications"]:
+        assert n["kind"] in ("bug_notification", "security_advisory")
+        assert n["assessment"] and n["recommendation"]
+    assert len(section["call_notes"]) >= 3
+    assert any(note.startswith("Upgrade path:") for note in section["call_notes"])
+    html = outcome.files["html"].read_text(encoding="utf-8")
+    assert "Notes for the explanatory call" in html and "CVE-2018-0001 (JSA10828)" in html
+
+
+def test_piir_downtime_per_node_and_upgrade_target(reviews: Any) -> None:
+    outcome = reviews[0]["piir"]
+    data = report(outcome)
+    devices = {d["name"]: d for d in data["section"]["devices"]}
+    shapes = {name: d["downtime"]["redundancy"] for name, d in devices.items()}
+    assert shapes["sg-core-1"] == "dual_re"  # two REs, no graceful-switchover configured
+    assert shapes["sg-fw-1"] == "cluster"
+    assert shapes["sg-acc-1"] == "virtual_chassis"
+    assert shapes["sg-edge-1"] == "single_re"
+    assert any("not configured: chassis redundancy graceful-switchover" in r
+               for r in devices["sg-core-1"]["downtime"]["reasons"])
+    for d in devices.values():
+        assert d["upgrade"]["target"], d["name"]
+        assert d["upgrade"]["clears"] == d["upgrade"]["matched"] == len(d["issues"])
+    assert sum(n for _, n in data["section"]["areas"]) == len(data["findings"])
+    assert {f["category"] for f in data["findings"]} <= {"hardware", "software", "feature"}
+    html = outcome.files["html"].read_text(encoding="utf-8")
+    assert "Anticipated downtime per node" in html and "22.1R3-S6" in html
+
+
+def test_phc_findings_are_the_indicators_that_are_not_ok(reviews: Any) -> None:
+    data = report(reviews[0]["phc"])
+    indicators = [(d["name"], i["check"], i["status"]) for d in data["section"]["devices"] for i in d["indicators"]]
+    not_ok = sorted((d, c, s) for d, c, s in indicators if s != "ok")
+    assert sorted((f["device"], f["id"], f["status"]) for f in data["findings"]) == not_ok
+    assert any(s == "ok" for _, _, s in indicators)
+    worst = {d["name"]: d["worst"] for d in data["section"]["devices"]}
+    assert worst["sg-core-3"] == "critical"  # the degraded MX960
+    severity = {f["status"]: f["severity"] for f in data["findings"]}
+    assert severity == {"critical": "critical", "warning": "medium", "unknown": "unknown"}
+
+
+def test_cacr_categories_and_change_review(reviews: Any) -> None:
+    outcome = reviews[0]["cacr"]
+    data = report(outcome)
+    categories = dict(data["section"]["categories"])
+    assert list(categories) == ["scalability", "resilience", "efficiency", "security"]
+    assert sum(categories.values()) == len(data["findings"])
+    assert all(f["recommendation"] for f in data["findings"])
+    change = data["section"]["change"]
+    assert change["device"] == "sg-core-1" and change["mode"] == "commands"
+    assert "SEC-TELNET" in {f["id"] for f in change["introduced"]}
+    assert {"RES-GRES", "RES-NSR", "SEC-SSH-ROOT-LOGIN"} <= {f["id"] for f in change["resolved"]}
+    assert "lockout" in {r["kind"] for r in change["risks"]}
+    assert any(e.startswith("line 11:") for e in change["errors"])
+    assert "+ set system services telnet" in change["diff"]
+    html = outcome.files["html"].read_text(encoding="utf-8")
+    assert "Change review: sg-core-1" in html and "commit confirmed 10" in html
+
+
+HOSTILE_CATALOG = """\
+schema_version: 1
+name: "hostile <b>catalog</b>"
+entries:
+- id: PBN-TEST-0001
+  kind: bug_notification
+  title: "<script>alert(1)</script> | `code` *bold* [x](javascript:alert(1))"
+  severity: high
+  affects:
+  - product: junos
+    default_status: affected
+  workaround: "<img src=x onerror=alert(1)>"
+  references: ["javascript:alert(1)", "https://example.invalid/x?a=1&b=2"]
+"""
+
+
+def test_hostile_text_is_escaped_in_html_and_markdown(reviews: Any, tmp_path: Path) -> None:
+    _, _, snapshot = reviews
+    tainted = tainted_snapshot(snapshot, tmp_path / "snapshot")
+    inventory = write_inventory(tmp_path / "inv.yaml", inventory_data(name=f"ACME {XSS} | `pipe` <i>x</i>"))
+    url = ledger_with_credits(tmp_path / "ledger.db", inventory, credits=20)
+    catalog = tmp_path / "hostile.yaml"
+    catalog.write_text(HOSTILE_CATALOG, encoding="utf-8")
+    outcomes = {
+        "pbnir": run(AssessRequest(service="pbnir", inventory=str(inventory), snapshot=str(tainted),
+                                   catalogs=(str(catalog),), out=str(tmp_path / "pbnir"), date=DAY.isoformat(),
+                                   ledger=url)),
+        "cacr": run(AssessRequest(service="cacr", inventory=str(inventory), snapshot=str(tainted),
+                                  out=str(tmp_path / "cacr"), date=DAY.isoformat(), ledger=url)),
+    }
+    for outcome in outcomes.values():
+        html = outcome.files["html"].read_text(encoding="utf-8")
+        md = outcome.files["md"].read_text(encoding="utf-8")
+        assert XSS not in html and "<i>x</i>" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the host name, shown as text
+        assert "ACME &lt;script&gt;alert(1)&lt;/script&gt; | `pipe` &lt;i&gt;x&lt;/i&gt;" in html
+        assert "<script" not in html.lower()
+        assert XSS not in md and "<i>x</i>" not in md
+        assert r"\<script\>alert(1)\</script\>" in md
+        assert r"ACME \<script\>alert(1)\</script\> \| \`pipe\` \<i\>x\</i\>" in md
+        assert json.loads(outcome.files["json"].read_text(encoding="utf-8"))["customer_name"].startswith(
+            f"ACME {XSS}")  # JSON is data: the text as it is
+    pbnir = outcomes["pbnir"].files["html"].read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pbnir
+    assert 'href="javascript:' not in pbnir and "javascript:alert(1)" in pbnir  # shown, not linked
+    assert '<a href="https://example.invalid/x?a=1&amp;b=2">' in pbnir
+    md = outcomes["pbnir"].files["md"].read_text(encoding="utf-8")
+    assert r"\| \`code\` \*bold\* \[x\](javascript:alert(1))" in md  # no table cell split, no link
+    cacr = outcomes["cacr"].files["html"].read_text(encoding="utf-8")
+    assert "description &#34;&lt;script&gt;alert(1)&lt;/script&gt; | `x` *y*&#34;" in cacr  # quoted as evidence
+    csv = pd.read_csv(outcomes["cacr"].files["csv"], keep_default_na=False)
+    assert csv["evidence"].str.contains(XSS, regex=False).any()  # data formats keep the text as it is
+
+
+def test_a_formula_in_catalog_text_is_not_a_formula_in_the_spreadsheet(reviews: Any, tmp_path: Path) -> None:
+    _, _, snapshot = reviews
+    inventory = write_inventory(tmp_path / "inv.yaml", inventory_data())
+    url = ledger_with_credits(tmp_path / "ledger.db", inventory, credits=10)
+    catalog = tmp_path / "formula.yaml"
+    catalog.write_text(HOSTILE_CATALOG.replace('title: "<script>', 'title: "=HYPERLINK(1)<script>'), encoding="utf-8")
+    outcome = run(AssessRequest(service="pbnir", inventory=str(inventory), snapshot=str(snapshot),
+                                catalogs=(str(catalog),), out=str(tmp_path / "out"), date=DAY.isoformat(), ledger=url))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(outcome.files["xlsx"])["findings"]
+    titles = [row[2].value for row in sheet.iter_rows(min_row=2)]
+    assert titles and all(t.startswith("'=HYPERLINK(1)") for t in titles)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    csv = pd.read_csv(outcome.files["csv"], keep_default_na=False)
+    assert all(t.startswith("'=") for t in csv["title"])
+
+
+def test_findings_from_a_demonstration_catalog_carry_a_caveat(reviews: Any, tmp_path: Path) -> None:
+    _, _, snapshot = reviews
+    inventory = write_inventory(tmp_path / "inv.yaml", inventory_data())
+    url = ledger_with_credits(tmp_path / "ledger.db", inventory, credits=10)
+    catalog = tmp_path / "demo.yaml"
+    catalog.write_text(HOSTILE_CATALOG.replace('name: "hostile <b>catalog</b>"',
+                                               "name: Bug notifications (demonstration examples)"), encoding="utf-8")
+    outcome = run(AssessRequest(service="pbnir", inventory=str(inventory), snapshot=str(snapshot),
+                                catalogs=(str(catalog),), out=str(tmp_path / "out"), date=DAY.isoformat(), ledger=url))
+    data = report(outcome)
+    assert len(data["notes"]) == 1 and "invented examples, not Juniper data" in data["notes"][0]
+    assert data["section"]["notifications"][0]["kind"] == "bug_notification"
+    assert any(n.startswith("Caveat:") for n in data["section"]["call_notes"])
+    assert "<strong>Read first.</strong>" in outcome.files["html"].read_text(encoding="utf-8")
+    # The shipped catalogs: the demonstration one matches no lab device, so the lab reviews carry no caveat.
+    assert report(reviews[0]["pbnir"])["notes"] == []
