@@ -182,6 +182,17 @@ class Ledger:
         return Redemption(row.id, row.customer_id, row.service, row.units, -row.credits, row.day, row.request_id,
                           row.note, journal.entry_allocations(conn, row.id), replayed)
 
+    def find(self, request_id: str) -> tuple[Redemption | None, Reversal | None]:
+        """The redemption recorded under ``request_id`` and its reversal, if any (one indexed look-up each)."""
+        request_id = _request_id(request_id)
+        with self.store.read() as conn:
+            row = journal.find_request(conn, "redemption", request_id)
+            if row is None:
+                return None, None
+            done = journal.find_reversal_of(conn, row.id)
+            return (self._redemption(conn, row, replayed=True),
+                    None if done is None else self._reversal(conn, done, request_id, replayed=True))
+
     # ------------------------------------------------------------------------------------------------ reversals
 
     def reverse(self, request_id: str, reason: str, date: str | dt.date | None = None) -> Reversal:

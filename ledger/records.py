@@ -36,7 +36,9 @@ class Eligibility:
 class Lot:
     """A purchase of credits. ``expires`` is the last day the credits can be redeemed (inclusive).
 
-    ``status`` on the balance date: usable, expired, not_yet_valid (bought after that date) or used (nothing left).
+    ``remaining`` is what no redemption holds, including credits a reversal gave back after ``expires`` (those are
+    expired the moment they come back and are never usable). ``status`` on the balance date: usable, expired,
+    not_yet_valid (bought after that date) or used (nothing usable left).
     """
 
     id: int

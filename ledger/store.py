@@ -103,14 +103,22 @@ class Store:
     """An open ledger database: the engine and the transactions the operations run in."""
 
     def __init__(self, url: str) -> None:
-        self.url = make_url(url)
+        try:
+            self.url = make_url(url)
+            self.url.port  # noqa: B018  (a bad port only shows when read)
+        except (sa.exc.ArgumentError, ValueError) as exc:
+            raise LedgerError(f"bad ledger URL: {exc}") from exc
         self.display = self.url.render_as_string(hide_password=True)
         self.dialect = self.url.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
             raise LedgerError(f"unsupported ledger database {self.dialect}: use SQLite or PostgreSQL")
         self.engine = _sqlite_engine(self.url) if self.dialect == "sqlite" else _pg_engine(self.url)
-        with self.translated("open"):
-            ensure_schema(self)
+        try:
+            with self.translated("open"):
+                ensure_schema(self)
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

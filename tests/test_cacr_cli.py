@@ -160,3 +160,13 @@ def test_benchmark_has_the_rule_check_step() -> None:
     effective, check, added = (float(v.rstrip("s")) for v in values[-4:-1])
     assert abs(effective + check - added) < 0.002
     assert int(values[-1].replace(",", "")) > 0  # the generated configuration has findings
+
+
+def test_plain_file_with_a_profile_and_a_role(tmp_path: Path) -> None:
+    profile = snapshot_device("mx480-dual-re", tmp_path) / "profile.json"
+    data = json.loads(run("check", str(BASES["mx480"]), "--profile", str(profile), "--role", "edge",
+                          "--format", "json").stdout)
+    assert data["device"] == "baku"  # the host name the groups give
+    assert data["facts"]["dual_re"] is True and data["facts"]["role"] == "edge"
+    assert {"RES-COMMIT-SYNC", "SEC-EDGE-URPF"} <= {f["rule"] for f in data["findings"]}
+    assert {s["rule"] for s in data["skipped"]} == {"RES-RESCUE"}  # a plain file has no alarms

@@ -169,6 +169,13 @@ def test_reversal_rules(ledger: Ledger) -> None:
     # a reversal id is not a redemption: it cannot be reversed, and the request id is not free again
     refused(ledger, "already used", ledger.redeem, "acme", "TG", 1, "2026-03-01", "r1")
     assert ledger.balance("acme", "2026-03-05").available == 10
+    found, undone = ledger.find("r1")
+    assert found is not None and undone is not None
+    assert (found.id, found.service, found.credits, undone.id, undone.reason) == (r.id, "PHC", 5, rev.id,
+                                                                                 "not delivered")
+    assert ledger.find("never") == (None, None)
+    ledger.redeem("acme", "TG", 1, "2026-03-01", "r2")
+    assert ledger.find("r2")[1] is None
 
 
 def test_reversal_after_the_lot_expired_restores_expired_credits(ledger: Ledger) -> None:
