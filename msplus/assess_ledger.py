@@ -41,18 +41,18 @@ def standing(ledger: Ledger, customer_id: str, code: str, on: date, request_id: 
 
 
 def _replay(ledger: Ledger, customer_id: str, code: str, on: date, request_id: str) -> bool:
-    """True when ``request_id`` already debited this review; refused when it was used for something else or the
-    debit was reversed (a reversed request cannot be charged again under the same id)."""
-    entries = [e for e in ledger.statement(customer_id, on) if e.request_id == request_id]
-    if any(e.type == "reversal" for e in entries):
+    """True when ``request_id`` already debited this review; refused when it was used for something else (by any
+    customer: request ids are unique across the ledger) or the debit was reversed (a reversed request cannot be
+    charged again under the same id). One indexed look-up, not a statement scan."""
+    redemption, reversal = ledger.find(request_id)
+    if redemption is None:
+        return False
+    if reversal is not None:
         raise LedgerRefusal(f"request id {request_id!r} was debited and then reversed; give a new --request-id")
-    for e in entries:
-        if e.type == "redemption":
-            if e.service == code and e.date == on:
-                return True
-            raise LedgerRefusal(f"request id {request_id!r} was already used for {e.service} on {e.date}; "
-                                "give another --request-id")
-    return False
+    if redemption.customer == customer_id and redemption.service == code and redemption.date == on:
+        return True
+    raise LedgerRefusal(f"request id {request_id!r} was already used for {redemption.service} on {redemption.date}"
+                        "; give another --request-id")
 
 
 def expected(found: Standing, code: str, request_id: str, *, charge: bool, ledger_url: str) -> Credits:
@@ -64,7 +64,8 @@ def expected(found: Standing, code: str, request_id: str, *, charge: bool, ledge
                                                                      "this run charged nothing.")
     else:
         status, lots, note = "debited", _after(found.balance.lots, found.cost, found.balance.date), ""
-    remaining = sum(_usable(lot, found.balance.date) for lot in lots)
+    # The ledger's own figure, not a sum over lots: a lot's remaining can include credits refunded after it expired.
+    remaining = found.balance.available - (found.cost if status == "debited" else 0)
     return Credits(service=code, units=1, cost=found.cost, status=status, request_id=request_id,
                    remaining=remaining, earliest_expiry=_earliest(lots, found.balance.date), ledger=ledger_url,
                    note=note)
