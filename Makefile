@@ -31,7 +31,7 @@ browser:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy msplus collectors analyzers lab
+	$(BIN)/mypy msplus collectors analyzers lab ledger reports
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
