@@ -201,7 +201,7 @@ def _profiles(out: Path) -> dict[str, tuple[object, ...]]:
     found = {}
     for path in out.glob("*/profile.json"):
         profile = json.loads(path.read_text())
-        found[path.parent.name] = tuple(profile[k] for k in PROFILE_KEYS) + (len(profile["members"]),)
+        found[path.parent.name] = (*(profile[k] for k in PROFILE_KEYS), len(profile["members"]))
     return found
 
 
