@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from msplus.errors import InventoryError
 from msplus.records import DRIVERS, CareContract, Contact, Customer, Device, Inventory
 from msplus.secrets import Secret
-from msplus.yamlsource import Locator, load_located
+from msplus.yamlsource import Locator, load_located, pydantic_message
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")  # a device name is also its snapshot folder name
 
@@ -137,15 +137,7 @@ def load_inventory(
 
 def _first_error(exc: ValidationError, locator: Locator) -> InventoryError:
     err = exc.errors(include_url=False, include_input=False)[0]
-    loc = err["loc"]
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif err["type"] == "missing":
-        message = "required key is missing"
-    elif message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    error = locator.error(message, loc, InventoryError)
+    error = locator.error(pydantic_message(err), err["loc"], InventoryError)
     return error  # type: ignore[return-value]
 
 

@@ -110,3 +110,24 @@ def _build(b: _Builder, node: yaml.Node, loc: Loc) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_build(b, item, (*loc, i)) for i, item in enumerate(node.value)]
     return b.scalars.construct_object(node, deep=True)
+
+
+def pydantic_message(err: Any) -> str:
+    """One pydantic error (from ``ValidationError.errors()``) in the words this project's errors use."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(err["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def item_id(data: Any, loc: Sequence[str | int], list_key: str) -> Any:
+    """The ``id`` of the list item a location points into (``entries[3]`` -> that entry's id), or None."""
+    if len(loc) < 2 or loc[0] != list_key or not isinstance(loc[1], int) or not isinstance(data, dict):
+        return None
+    items = data.get(list_key)
+    if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+        return items[loc[1]].get("id")
+    return None

@@ -52,7 +52,7 @@ from analyzers.advisories.platforms import Platform, resolve
 from analyzers.advisories.ranges import Range, release_or_train_start
 from msplus.errors import InputError
 from msplus.junos_release import JunosRelease, ReleaseError, parse_train
-from msplus.yamlsource import Loc, Locator, load_located
+from msplus.yamlsource import Loc, Locator, item_id, load_located, pydantic_message
 
 SCHEMA_VERSION = 1
 KINDS = ("security_advisory", "bug_notification", "problem_report")
@@ -319,19 +319,7 @@ def validate(data: Any, locator: Locator) -> Catalog:
 
 def _pydantic_problem(err: Any, data: dict[str, Any], locator: Locator) -> InputError:
     loc = tuple(err["loc"])
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif err["type"] == "missing":
-        message = "required key is missing"
-    elif message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    entry_id = None
-    if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
-        entries = data.get("entries")
-        if isinstance(entries, list) and loc[1] < len(entries) and isinstance(entries[loc[1]], dict):
-            entry_id = entries[loc[1]].get("id")
-    return _error(locator, message, loc, entry_id)
+    return _error(locator, pydantic_message(err), loc, item_id(data, loc, "entries"))
 
 
 def _error(locator: Locator, problem: str, loc: Loc, entry_id: object = None) -> InputError:

@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from analyzers.cacr.checks import REGISTRY, NamedCheck, Params
 from analyzers.cacr.patterns import Pattern, parse_pattern
 from msplus.errors import InputError
-from msplus.yamlsource import Loc, Locator, load_located
+from msplus.yamlsource import Loc, Locator, item_id, load_located, pydantic_message
 
 SCHEMA_VERSION = 1
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "catalogs" / "cacr-rules.yaml"
@@ -299,31 +299,21 @@ def validate(data: Any, locator: Locator) -> list[Rule]:
 
 def _pydantic_problem(err: Any, data: dict[str, Any], locator: Locator) -> InputError:
     loc = list(err["loc"])
-    message = err["msg"]
     kind = err["type"]
     # a discriminated union puts the tag in the location: rules[0].check.require_each.inherit
     for i in range(len(loc) - 1):
         if loc[i] == "check" and loc[i + 1] in CHECK_KINDS:
             del loc[i + 1]
             break
-    if kind == "extra_forbidden":
-        message = "unknown key"
-    elif kind == "missing":
-        message = "required key is missing"
-    elif kind == "union_tag_invalid":
+    if kind == "union_tag_invalid":
         tag = (err.get("ctx") or {}).get("tag")
         message = f"unknown check kind {tag!r} (known: {', '.join(CHECK_KINDS)})"
         loc.append("kind")
     elif kind == "union_tag_not_found":
         message = f"the check has no kind (one of {', '.join(CHECK_KINDS)})"
-    elif message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    rule_id = None
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        rules = data.get("rules")
-        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
-            rule_id = rules[loc[1]].get("id")
-    return _error(locator, message, tuple(loc), rule_id)
+    else:
+        message = pydantic_message(err)
+    return _error(locator, message, tuple(loc), item_id(data, loc, "rules"))
 
 
 def _error(locator: Locator, problem: str, loc: Loc, rule_id: object = None) -> InputError:

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analyzers.profile import FAMILIES_FILE
 from msplus.errors import InputError
-from msplus.yamlsource import Loc, Locator, load_located
+from msplus.yamlsource import Loc, Locator, load_located, pydantic_message
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "catalogs" / "health-checks.yaml"
 SCHEMA_VERSION = 1
@@ -295,14 +295,7 @@ def _order(direction: str, warning: float | None, critical: float | None, locato
 
 def _pydantic_problem(err: Any, locator: Locator) -> InputError:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in {"float", "int", "str"}))
-    message = err["msg"]
-    if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif err["type"] == "missing":
-        message = "required key is missing"
-    elif message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return locator.error(message, loc)
+    return locator.error(pydantic_message(err), loc)
 
 
 @lru_cache(maxsize=1)
