@@ -74,3 +74,14 @@ class DeviceError(AssessError):
         self.kind = kind
         self.message = message
         super().__init__(f"{kind}: {message}")
+
+
+class ProblemsError(InputError):
+    """A data file (catalog, rule file, thresholds) with one or more problems; ``problems`` holds every one found.
+    The message names the first and counts the rest."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first.problem + more, path=first.path, line=first.line, column=first.column, key=first.key)

@@ -131,3 +131,16 @@ def item_id(data: Any, loc: Sequence[str | int], list_key: str) -> Any:
     if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
         return items[loc[1]].get("id")
     return None
+
+
+def check_header(data: Any, locator: Locator, *, version: int, shape: str) -> list[InputError]:
+    """Problems with a data file's top level, checked before its schema: a mapping, with ``schema_version`` equal to
+    ``version``. ``shape`` says what the mapping holds (``"schema_version and entries"``)."""
+    if not isinstance(data, dict):
+        return [InputError(f"expected a mapping with {shape}", path=locator.path, line=1)]
+    if "schema_version" not in data:
+        return [locator.error(f"schema_version is missing (this tool reads {version})", ())]
+    if data["schema_version"] != version:
+        return [locator.error(f"unsupported schema_version {data['schema_version']!r} (this tool reads {version})",
+                              ("schema_version",))]
+    return []

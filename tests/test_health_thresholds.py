@@ -85,7 +85,8 @@ def test_overrides_by_family_and_role_the_last_match_applies(tmp_path: Path) -> 
      "names a family, a role or both"),
     (("    direction: high\n", "    direction: up\n"), 16, "checks[1].direction", "'high' or 'low'"),
     (("    reason: r\n    action: a\n", "    action: a\n"), 4, "checks[0].reason", "required key is missing"),
-    (("schema_version: 1\n", "schema_version: 2\n"), 1, "schema_version", "schema_version must be 1"),
+    (("schema_version: 1\n", "schema_version: 2\n"), 1, "schema_version",
+     "unsupported schema_version 2 (this tool reads 1)"),
     (("drops_per_hour: 10000", "drops_per_hour: -1"), 2, "comparison.drops_per_hour", "greater than 0"),
 ])
 def test_mistakes_are_refused_with_file_line_and_key(tmp_path: Path, edit: tuple[str, str], line: int, key: str,

@@ -50,9 +50,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analyzers.advisories.platforms import Platform, resolve
 from analyzers.advisories.ranges import Range, release_or_train_start
-from msplus.errors import InputError
+from msplus.errors import InputError, ProblemsError
 from msplus.junos_release import JunosRelease, ReleaseError, parse_train
-from msplus.yamlsource import Loc, Locator, item_id, load_located, pydantic_message
+from msplus.yamlsource import Loc, Locator, check_header, item_id, load_located, pydantic_message
 
 SCHEMA_VERSION = 1
 KINDS = ("security_advisory", "bug_notification", "problem_report")
@@ -60,14 +60,9 @@ PRODUCTS = {"junos": "Junos OS", "junos-evolved": "Junos OS Evolved", "other": "
 FACTS = ("dual_re", "virtual_chassis", "cluster", "module")
 
 
-class CatalogError(InputError):
+class CatalogError(ProblemsError):
     """A catalog that does not validate. ``problems`` holds every problem found (the message names the first)."""
 
-    def __init__(self, problems: list[InputError]) -> None:
-        self.problems = problems
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first.problem + more, path=first.path, line=first.line, column=first.column, key=first.key)
 
 
 # ---------------------------------------------------------------------------------------------- schema
@@ -285,14 +280,9 @@ def _fast_load(path: Path) -> Any:
 
 def validate(data: Any, locator: Locator) -> Catalog:
     path = locator.path
-    if not isinstance(data, dict):
-        raise CatalogError([InputError("a catalog is a mapping with schema_version and entries", path=path, line=1)])
-    if "schema_version" not in data:
-        raise CatalogError([locator.error(f"schema_version is missing (this tool reads {SCHEMA_VERSION})", ())])
-    if data["schema_version"] != SCHEMA_VERSION:
-        raise CatalogError([locator.error(
-            f"unsupported schema_version {data['schema_version']!r} (this tool reads {SCHEMA_VERSION})",
-            ("schema_version",))])
+    header = check_header(data, locator, version=SCHEMA_VERSION, shape="schema_version and entries")
+    if header:
+        raise CatalogError(header)
     try:
         parsed = CatalogIn.model_validate(data)
     except ValidationError as exc:

@@ -47,8 +47,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analyzers.cacr.checks import REGISTRY, NamedCheck, Params
 from analyzers.cacr.patterns import Pattern, parse_pattern
-from msplus.errors import InputError
-from msplus.yamlsource import Loc, Locator, item_id, load_located, pydantic_message
+from msplus.errors import InputError, ProblemsError
+from msplus.yamlsource import Loc, Locator, check_header, item_id, load_located, pydantic_message
 
 SCHEMA_VERSION = 1
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "catalogs" / "cacr-rules.yaml"
@@ -60,14 +60,9 @@ FAMILIES_FILE = Path(__file__).resolve().parents[1] / "data" / "families.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-class RuleFileError(InputError):
+class RuleFileError(ProblemsError):
     """A rule file that does not validate. ``problems`` holds every problem found (the message names the first)."""
 
-    def __init__(self, problems: list[InputError]) -> None:
-        self.problems = problems
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first.problem + more, path=first.path, line=first.line, column=first.column, key=first.key)
 
 
 # ---------------------------------------------------------------------------------------------- schema
@@ -264,16 +259,9 @@ def load_rule_file(path: str | Path) -> list[Rule]:
 
 
 def validate(data: Any, locator: Locator) -> list[Rule]:
-    path = locator.path
-    if not isinstance(data, dict):
-        raise RuleFileError([InputError("a rule file is a mapping with schema_version and rules", path=path,
-                                        line=1)])
-    if "schema_version" not in data:
-        raise RuleFileError([locator.error(f"schema_version is missing (this tool reads {SCHEMA_VERSION})", ())])
-    if data["schema_version"] != SCHEMA_VERSION:
-        raise RuleFileError([locator.error(
-            f"unsupported schema_version {data['schema_version']!r} (this tool reads {SCHEMA_VERSION})",
-            ("schema_version",))])
+    header = check_header(data, locator, version=SCHEMA_VERSION, shape="schema_version and rules")
+    if header:
+        raise RuleFileError(header)
     try:
         parsed = RuleFileIn.model_validate(data)
     except ValidationError as exc:

@@ -35,22 +35,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analyzers.profile import FAMILIES_FILE
-from msplus.errors import InputError
-from msplus.yamlsource import Loc, Locator, load_located, pydantic_message
+from msplus.errors import InputError, ProblemsError
+from msplus.yamlsource import Loc, Locator, check_header, load_located, pydantic_message
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "catalogs" / "health-checks.yaml"
 SCHEMA_VERSION = 1
 REQUIRED_CHECKS = ("reachability",)  # the sweep reports unreachable devices through it
 
 
-class ThresholdsError(InputError):
+class ThresholdsError(ProblemsError):
     """A thresholds file that does not validate; ``problems`` holds every problem (the message names the first)."""
 
-    def __init__(self, problems: list[InputError]) -> None:
-        self.problems = problems
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first.problem + more, path=first.path, line=first.line, column=first.column, key=first.key)
 
 
 # ---------------------------------------------------------------------------------------------- schema
@@ -208,12 +203,9 @@ def _load(path: Path) -> Thresholds:
 
 
 def validate(data: Any, locator: Locator) -> Thresholds:
-    if not isinstance(data, dict):
-        raise ThresholdsError([InputError("a thresholds file is a mapping with schema_version, comparison and "
-                                          "checks", path=locator.path, line=1)])
-    if data.get("schema_version") != SCHEMA_VERSION:
-        where: Loc = ("schema_version",) if "schema_version" in data else ()
-        raise ThresholdsError([locator.error(f"schema_version must be {SCHEMA_VERSION}", where)])
+    header = check_header(data, locator, version=SCHEMA_VERSION, shape="schema_version, comparison and checks")
+    if header:
+        raise ThresholdsError(header)
     try:
         parsed = ThresholdsIn.model_validate(data)
     except ValidationError as exc:
