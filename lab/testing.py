@@ -32,14 +32,16 @@ def shipped_devices(host_prefix: str = "127.0.1.", first: int = 1, port: int = 0
 
 
 @contextmanager
-def client_environment(home: Path, tick: float = 0.002) -> Iterator[None]:
-    """Run clients with HOME=``home`` (an empty ~/.ssh) and ncclient's TICK lowered; both restored afterwards."""
+def client_environment(home: Path, tick: float | None = 0.002) -> Iterator[None]:
+    """Run clients with HOME=``home`` (an empty ~/.ssh) and ncclient's TICK lowered (``tick=None`` leaves it as it
+    is); both restored afterwards."""
     import ncclient.transport.session as nc_session
 
     (home / ".ssh").mkdir(parents=True, exist_ok=True)
     saved_home, saved_tick = os.environ.get("HOME"), nc_session.TICK
     os.environ["HOME"] = str(home)
-    nc_session.TICK = tick
+    if tick is not None:
+        nc_session.TICK = tick
     try:
         yield
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import socket
 import threading
 import time
@@ -28,19 +27,6 @@ FACTS = ("facts",)
 # virtual-chassis-information, chassis-cluster-status
 NAMES = ("ok", "hang", "drop", "drop-after", "cut", "laughs", "xxe", "empty", "empty-optional", "huge", "noauth",
          "keyed", "refusing")
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A temporary HOME: no developer ~/.ssh/config, keys or known_hosts may change the results."""
-    path = tmp_path_factory.mktemp("home")
-    old = os.environ.get("HOME")
-    os.environ["HOME"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["HOME"]
-    else:
-        os.environ["HOME"] = old
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -26,18 +25,6 @@ from msplus.records import Device, Inventory
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_INVENTORY = ROOT / "inventories" / "lab.yaml"
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("home")
-    old = os.environ.get("HOME")
-    os.environ["HOME"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["HOME"]
-    else:
-        os.environ["HOME"] = old
 
 
 @pytest.fixture(scope="module")
