@@ -144,3 +144,16 @@ def check_header(data: Any, locator: Locator, *, version: int, shape: str) -> li
         return [locator.error(f"unsupported schema_version {data['schema_version']!r} (this tool reads {version})",
                               ("schema_version",))]
     return []
+
+
+def load_data_file(path: str | Path, *, version: int = 1) -> dict[str, Any]:
+    """A data file shipped with the code (platform knowledge, vocabularies): a YAML mapping with ``schema_version``.
+    Fast (libyaml when present) because it is read on every run; problems are InputErrors naming the file."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=str(path)) from exc
+    if not isinstance(raw, dict) or raw.get("schema_version") != version:
+        raise InputError(f"expected a mapping with schema_version: {version}", path=str(path))
+    return raw

@@ -24,10 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from msplus.errors import InputError
 from msplus.junosconf import grammar
+from msplus.yamlsource import load_data_file
 
 DATA = Path(__file__).with_name("conditions.yaml")
 MAX_ALTERNATIVES = 16
@@ -54,12 +52,7 @@ class _Vocab:
 
 @cache
 def vocab() -> _Vocab:
-    try:
-        raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=str(DATA)) from exc
-    if not isinstance(raw, dict) or raw.get("schema_version") != 1:
-        raise InputError("expected schema_version: 1", path=str(DATA))
+    raw = load_data_file(DATA)
     flags = re.IGNORECASE
     return _Vocab(
         top_level=frozenset(raw["top_level"]),

@@ -8,9 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from msplus.errors import InputError
+from msplus.yamlsource import load_data_file
 
 DATA = Path(__file__).with_name("impacts.yaml")
 
@@ -26,12 +25,9 @@ class ImpactKind:
 @cache
 def kinds() -> dict[str, ImpactKind]:
     """The impact vocabulary, in the order of impacts.yaml (most disruptive first)."""
-    try:
-        raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=str(DATA)) from exc
-    if not isinstance(raw, dict) or raw.get("schema_version") != 1 or not isinstance(raw.get("kinds"), dict):
-        raise InputError("expected schema_version: 1 and a mapping of kinds", path=str(DATA))
+    raw = load_data_file(DATA)
+    if not isinstance(raw.get("kinds"), dict):
+        raise InputError("expected a mapping of kinds", path=str(DATA))
     out = {}
     for name, spec in raw["kinds"].items():
         try:

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from msplus.errors import InputError
+from msplus.yamlsource import load_data_file
 
 DATA = Path(__file__).with_name("platforms.yaml")
 _ITEM = re.compile(
@@ -68,12 +66,7 @@ class _Knowledge:
 
 @cache
 def _knowledge() -> _Knowledge:
-    try:
-        raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=str(DATA)) from exc
-    if not isinstance(raw, dict) or raw.get("schema_version") != 1:
-        raise InputError("expected schema_version: 1", path=str(DATA))
+    raw = load_data_file(DATA)
 
     def spec(value: dict[str, str]) -> tuple[str | None, str | None]:
         return (value.get("models"), value.get("family"))
