@@ -10,7 +10,6 @@ stripped first. What cannot be worked out goes into ``problems`` with the reason
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from lxml import etree
 from analyzers import cli_text
 from collectors.plan import load_plan
 from collectors.replies import reply_errors
+from collectors.snapshot import failed_files
 from msplus import xmlsafe
 from msplus.errors import InputError, MalformedReplyError
 from msplus.records import DeviceProfile, Member
@@ -41,7 +41,7 @@ def build_profile(snapshot_dir: str | Path) -> DeviceProfile:
     """Profile one device folder of a snapshot (the facts files named in collectors/plan.yaml)."""
     folder = Path(snapshot_dir)
     files = {name: (folder / name).read_bytes() for name in fact_files() if (folder / name).is_file()}
-    return profile_from_files(files, failed=_failed_files(folder))
+    return profile_from_files(files, failed=failed_files(folder))
 
 
 def profile_from_files(files: Mapping[str, bytes], failed: Collection[str] = ()) -> DeviceProfile:
@@ -81,15 +81,6 @@ def read_fact_replies(files: Mapping[str, bytes], failed: Collection[str] = ()) 
         elif text_name in files:
             replies[request.rpc] = files[text_name].decode("utf-8", errors="replace")
     return replies, problems
-
-
-def _failed_files(folder: Path) -> set[str]:
-    """Files meta.json records as error answers (a CLI "error: ..." saved as .txt is not show-version text)."""
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    return {r["file"] for r in meta.get("replies") or () if isinstance(r, dict) and not r.get("ok", True)}
 
 
 def payload(root: etree._Element) -> etree._Element:

@@ -108,12 +108,7 @@ def _one(conn: Any, device: Device, request: Request, sink: Sink) -> None:
     if is_config:
         sink.reply(request, body, seconds=seconds)
         return
-    try:
-        checked, error = replies.check(request, body, source=f"{device.name}:{request.cli}", pasted=True)
-    except DeviceError:
-        sink.reply(request, body, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
-        raise
-    sink.reply(request, checked, seconds=seconds, error=error)
+    error = replies.save(sink, request, body, seconds=seconds, source=f"{device.name}:{request.cli}", pasted=True)
     if error and not request.optional:
         raise fail("rpc_error", f"{command!r}: {error}")
 

@@ -37,12 +37,6 @@ def run_plan(rpc: RawRpc, plan: Sequence[Request], sink: Sink, source: str) -> N
         started = time.perf_counter()
         raw = rpc.call(request.rpc, request.args)
         seconds = time.perf_counter() - started
-        try:
-            body, error = replies.check(request, raw, source=f"{source}:{request.rpc}")
-        except DeviceError:
-            # Keep what came, for the post-mortem, under a name that says it is not a usable reply.
-            sink.reply(request, raw, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
-            raise
-        sink.reply(request, body, seconds=seconds, error=error)
+        error = replies.save(sink, request, raw, seconds=seconds, source=f"{source}:{request.rpc}")
         if error and not request.optional:
             raise DeviceError("rpc_error", f"{request.rpc}: {error}")

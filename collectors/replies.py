@@ -6,11 +6,16 @@ means the same thing whichever way it was collected.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from msplus import xmlsafe
 from msplus.errors import DeviceError, MalformedReplyError
 from msplus.records import Request
+
+if TYPE_CHECKING:  # collectors.base imports the collectors; only the Protocol is wanted here
+    from collectors.base import Sink
 
 
 def parse_reply(body: bytes | str, *, source: str, pasted: bool = False) -> etree._Element:
@@ -72,6 +77,20 @@ def check(request: Request, body: bytes, *, source: str, pasted: bool = False) -
             raise DeviceError("malformed_reply", f"{source}: no <configuration-text> in the configuration reply")
         return text.encode("utf-8"), None
     return body, None
+
+
+def save(sink: Sink, request: Request, raw: bytes, *, seconds: float, source: str, pasted: bool = False) -> str | None:
+    """Check a reply (``check``) and hand it to the sink; returns the device's error message, None when good.
+
+    A reply that cannot be read safely is kept, for the post-mortem, under a name that says it is not a usable
+    reply (``<file>.malformed``) and the DeviceError('malformed_reply') goes on to the caller."""
+    try:
+        body, error = check(request, raw, source=source, pasted=pasted)
+    except DeviceError:
+        sink.reply(request, raw, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
+        raise
+    sink.reply(request, body, seconds=seconds, error=error)
+    return error
 
 
 def is_empty(root: etree._Element) -> bool:

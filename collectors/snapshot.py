@@ -176,6 +176,16 @@ def read_meta(folder: Path) -> dict[str, Any]:
     return data
 
 
+def failed_files(folder: Path) -> set[str]:
+    """Files meta.json records as error answers: kept as evidence, never to be read as data (a CLI "error: ..."
+    saved as .txt is not show-version text). Empty when there is no readable meta.json (customer files)."""
+    try:
+        meta = read_meta(folder)
+    except (OSError, ValueError):
+        return set()
+    return {r["file"] for r in meta.get("replies") or () if isinstance(r, dict) and not r.get("ok", True)}
+
+
 @lru_cache(maxsize=1)
 def tool_versions() -> dict[str, str]:
     versions = {"msplus": __version__, "python": platform.python_version()}

@@ -45,7 +45,6 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from analyzers.advisories.platforms import Platform, resolve
@@ -242,40 +241,12 @@ def load_catalogs(paths: Sequence[str | Path]) -> Catalog:
 
 
 def load_catalog(path: str | Path) -> Catalog:
-    """Load one catalog. The fast path reads the YAML with libyaml; only when something is wrong (or libyaml is
-    missing) is the file read again with msplus.yamlsource, whose locator gives every error its line and column."""
-    fast = _fast_load(Path(path))
-    if fast is not None:
-        try:
-            return validate(fast, Locator(str(path)))
-        except CatalogError:
-            pass  # report with lines and columns below
+    """Load and validate one catalog; every problem is reported with its file, line, column, key and entry id."""
     try:
         data, locator = load_located(path)
-    except CatalogError:
-        raise
     except InputError as exc:  # unreadable file, invalid YAML, duplicate key: one problem, already located
         raise CatalogError([exc]) from exc
     return validate(data, locator)
-
-
-class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's safe loader, refusing duplicate keys (the located loader reports them with their line)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        keys = [self.construct_object(k, deep=True) for k, _ in node.value]
-        if len(keys) != len(set(map(repr, keys))):
-            raise yaml.constructor.ConstructorError(None, None, "duplicate key", node.start_mark)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _fast_load(path: Path) -> Any:
-    if not hasattr(yaml, "CSafeLoader"):
-        return None
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys)  # noqa: S506 - a safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
 
 
 def validate(data: Any, locator: Locator) -> Catalog:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from collectors.snapshot import failed_files
 from msplus.errors import InputError
 from msplus.junos_release import ReleaseError, is_evolved, parse_release
 from msplus.junosconf.load import SNAPSHOT_FILES
@@ -160,17 +161,10 @@ def _profile(folder: Path) -> tuple[dict[str, Any], list[str]]:
 
 
 def _config_file(folder: Path) -> Path | None:
-    failed = _failed_files(folder)
+    failed = failed_files(folder)
     for name in SNAPSHOT_FILES:
         candidate = folder / name
         if candidate.is_file() and name not in failed and candidate.stat().st_size > 0:
             return candidate
     return None
 
-
-def _failed_files(folder: Path) -> set[str]:
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    return {r["file"] for r in meta.get("replies") or () if isinstance(r, dict) and not r.get("ok", True)}

@@ -93,26 +93,25 @@ class ForbidIn(_Model):
     when: list[str] = Field(default_factory=list)
 
 
-class RequireEachIn(_Model):
+class _EachIn(_Model):
+    """What require_each and forbid_each share: the statements to visit and which of them count."""
+
+    for_each: list[str] = Field(min_length=1)
+    when: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    where: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    inherit: int = Field(default=0, ge=0, le=6)
+
+
+class RequireEachIn(_EachIn):
     kind: Literal["require_each"]
-    for_each: list[str] = Field(min_length=1)
-    when: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    where: list[str] = Field(default_factory=list)
-    unless: list[str] = Field(default_factory=list)
     require: list[str] = Field(min_length=1)
-    inherit: int = Field(default=0, ge=0, le=6)
 
 
-class ForbidEachIn(_Model):
+class ForbidEachIn(_EachIn):
     kind: Literal["forbid_each"]
-    for_each: list[str] = Field(min_length=1)
-    when: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    where: list[str] = Field(default_factory=list)
-    unless: list[str] = Field(default_factory=list)
     forbid: list[str] = Field(min_length=1)
-    inherit: int = Field(default=0, ge=0, le=6)
 
 
 class NamedIn(_Model):
