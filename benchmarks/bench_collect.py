@@ -32,25 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from lab.fleet import fleet  # noqa: E402 - after the path is set, as every benchmark here does
+
 PASSWORD = "lab123"
 CLIENTS = ("ours", "ours-untuned", "pyez")
-
-
-# ---------------------------------------------------------------------------------------------- server
-
-def serve(count: int) -> None:
-    """Subprocess: serve ``count`` devices (the lab folders, round robin) on 127.0.2.x:830 until stdin closes."""
-    from lab.server import LabServer
-    from lab.testing import shipped_devices
-
-    folders = [sim.folder for sim in shipped_devices()]
-    from lab.server import load_device_folder
-
-    sims = [load_device_folder(folders[i % len(folders)], name=f"d{i:03d}", host=f"127.0.{2 + i // 250}.{1 + i % 250}",
-                               port=830) for i in range(count)]
-    with LabServer(sims) as lab:
-        print(json.dumps([[s.name, *lab.address(s.name)] for s in sims]), flush=True)
-        sys.stdin.read()
 
 
 # ---------------------------------------------------------------------------------------------- clients
@@ -203,13 +188,9 @@ def main() -> int:
     parser.add_argument("--workers", default="8,16,32")
     parser.add_argument("--clients", default=",".join(CLIENTS))
     parser.add_argument("--profile", action="store_true", help="then one more run of 'ours', cProfiled (middle count)")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--client", help=argparse.SUPPRESS)
     parser.add_argument("--profile-this", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
-        return 0
     if args.client:
         addresses = json.loads(sys.stdin.read())
         print(json.dumps(client(args.client, int(args.workers), addresses, args.profile_this)))
@@ -220,28 +201,21 @@ def main() -> int:
 def orchestrate(args: argparse.Namespace) -> int:
     home = tempfile.mkdtemp(prefix="bench-home-")  # no ~/.ssh of the person running it
     env = {**os.environ, "HOME": home, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(args.devices)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, env=env)
-    assert server.stdout is not None and server.stdin is not None
-    addresses = json.loads(server.stdout.readline())
     workers = [int(w) for w in args.workers.split(",")]
-    print(f"{args.devices} simulated devices (lab in subprocess {server.pid}), plan: facts+configuration+health, "
-          f"{os.cpu_count()} CPUs\n")
-    print(f"{'client':<13} {'workers':>7} {'dev/s':>7} {'wall s':>7} {'median s':>9} {'p95 s':>6} "
-          f"{'client CPU ms/dev':>17} {'server CPU ms/dev':>17} {'failed':>6}")
-    try:
+    with fleet(args.devices, net=2, env=env) as lab:
+        print(f"{args.devices} simulated devices (lab in subprocess {lab.pid}), plan: facts+configuration+health, "
+              f"{os.cpu_count()} CPUs\n")
+        print(f"{'client':<13} {'workers':>7} {'dev/s':>7} {'wall s':>7} {'median s':>9} {'p95 s':>6} "
+              f"{'client CPU ms/dev':>17} {'server CPU ms/dev':>17} {'failed':>6}")
         for w in workers:
             for kind in args.clients.split(","):
-                _measure(kind, w, addresses, server.pid, env, profile=False)
+                _measure(kind, w, lab.addresses, lab.pid, env, profile=False)
         if args.profile:
             w = workers[len(workers) // 2]
             print(f"\nprofiled run (ours, {w} workers; profiling slows it down):")
-            r = _measure("ours", w, addresses, server.pid, env, profile=True)
+            r = _measure("ours", w, lab.addresses, lab.pid, env, profile=True)
             if r:
                 _print_profile(r)
-    finally:
-        server.stdin.close()
-        server.wait(timeout=60)
     return 0
 
 

@@ -15,11 +15,9 @@ snapshots takes well under a second.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,21 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from lab.fleet import fleet  # noqa: E402 - after the path is set, as every benchmark here does
+
 PASSWORD = "lab123"
 TARGET_EVALUATE_1000 = 1.0  # seconds, for the checks of 1,000 devices
-
-
-def serve(count: int) -> None:
-    """Subprocess: ``count`` devices from the lab folders on 127.0.3.x:830 until stdin closes."""
-    from lab.server import LabServer, load_device_folder
-    from lab.testing import shipped_devices
-
-    folders = [sim.folder for sim in shipped_devices()]
-    sims = [load_device_folder(folders[i % len(folders)], name=f"d{i:03d}", host=f"127.0.{3 + i // 250}.{1 + i % 250}",
-                               port=830) for i in range(count)]
-    with LabServer(sims) as lab:
-        print(json.dumps([[s.name, *lab.address(s.name)] for s in sims]), flush=True)
-        sys.stdin.read()
 
 
 def sweep_twice(addresses: list[list], workers: int, scratch: Path) -> tuple[list[dict], Path, dict]:
@@ -112,25 +99,16 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--evaluate", type=int, default=1000, help="device snapshots evaluated alone")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
-        return 0
 
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(args.devices)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        addresses = json.loads(server.stdout.readline())  # type: ignore[union-attr]
+    with fleet(args.devices, net=3, env={**os.environ, "PYTHONPATH": str(ROOT)}) as lab:
+        addresses = lab.addresses
         scratch_root = ROOT / "out"  # the project's own disk (out/ is git-ignored), as a real run would write
         scratch_root.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory(dir=scratch_root, prefix="bench-sweep-") as tmp:
             scratch = Path(tmp)
             rows, snapshot, baseline = sweep_twice(addresses, args.workers, scratch)
             alone = evaluate_alone(snapshot, args.evaluate, scratch)
-    finally:
-        server.stdin.close()  # type: ignore[union-attr]
-        server.wait(timeout=30)
 
     print(f"health sweep of {args.devices} simulated devices, {args.workers} workers, {os.cpu_count()} CPUs "
           "(lab in its own process)")
