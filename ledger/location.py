@@ -46,7 +46,3 @@ def normalise_url(raw: str) -> str:
     if base in ("postgresql", "postgres"):
         return f"{PG_DRIVER}://{rest}"
     raise LedgerError(f"unsupported ledger URL scheme {scheme!r}: use a file path, sqlite:/// or postgresql://")
-
-
-def is_default(url: str, environ: Mapping[str, str] | None = None) -> bool:
-    return url == "sqlite:///" + str(default_path(environ))

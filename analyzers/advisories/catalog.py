@@ -41,7 +41,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
@@ -424,7 +423,3 @@ def _segments(words: list[str]) -> tuple[tuple[str, ...], ...]:
         else:
             out[-1].append(w)
     return tuple(tuple(s) for s in out if s)
-
-
-def train_matches(train_glob: str, train: str) -> bool:
-    return fnmatchcase(train.upper(), train_glob.upper())

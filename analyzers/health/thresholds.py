@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -295,7 +294,3 @@ def known_families() -> tuple[str, ...]:
     data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8"))
     rules = data.get("rules", []) if isinstance(data, dict) else []
     return tuple(sorted({str(r["family"]) for r in rules if isinstance(r, dict) and "family" in r}))
-
-
-def check_ids(thresholds: Thresholds) -> Sequence[str]:
-    return [c.id for c in thresholds.checks]
