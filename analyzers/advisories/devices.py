@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from collectors.snapshot import failed_files
+from collectors.snapshot import PROFILE, failed_files
 from msplus.errors import InputError
 from msplus.junos_release import ReleaseError, is_evolved, parse_release
 from msplus.junosconf.load import SNAPSHOT_FILES
@@ -143,7 +143,7 @@ def _from_folder(folder: Path) -> Target:
 
 
 def _profile(folder: Path) -> tuple[dict[str, Any], list[str]]:
-    path = folder / "profile.json"
+    path = folder / PROFILE
     if path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

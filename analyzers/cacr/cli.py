@@ -24,6 +24,7 @@ from typing import Any
 from analyzers.cacr.context import Context, Facts, facts_from_profile, read_profile, with_config_facts
 from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding, evaluate
 from analyzers.cacr.rules import SEVERITIES, RuleFileError, RuleSet, load_rules
+from collectors.snapshot import PROFILE
 from msplus.errors import InputError
 from msplus.junosconf import load
 from msplus.junosconf.load import SNAPSHOT_FILES
@@ -64,8 +65,8 @@ def _has_config(folder: Path) -> bool:
 def _device(folder: Path, args: argparse.Namespace) -> Target:
     if args.profile:
         facts = read_profile(Path(args.profile))
-    elif (folder / "profile.json").is_file():
-        facts = read_profile(folder / "profile.json")
+    elif (folder / PROFILE).is_file():
+        facts = read_profile(folder / PROFILE)
     else:
         facts = _profiled(folder)
     return Target(folder.name, folder, folder, _overrides(facts, args))

@@ -20,6 +20,7 @@ from typing import Any
 from analyzers.health.parsers import PARSERS, parse_reply
 from collectors.plan import load_plan
 from collectors.replies import reply_errors
+from collectors.snapshot import PROFILE
 from msplus.errors import MalformedReplyError
 from msplus.records import DeviceProfile
 
@@ -131,7 +132,7 @@ def _json(path: Path) -> dict[str, Any]:
 
 
 def _profile_fields(folder: Path) -> tuple[str | None, str | None]:
-    profile = _json(folder / "profile.json")
+    profile = _json(folder / PROFILE)
     return profile.get("family"), profile.get("model")
 
 

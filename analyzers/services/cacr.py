@@ -21,6 +21,7 @@ from analyzers.cacr.review import ReviewReport, review
 from analyzers.cacr.rules import CATEGORIES, DEFAULT_RULES, RuleSet, load_rules
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
+from collectors.snapshot import PROFILE
 from msplus.junosconf.load import SNAPSHOT_FILES
 from reports.model import (
     SEVERITY_RANK,
@@ -88,7 +89,7 @@ class Cacr:
 
 
 def _facts(folder: Path, role: str | None) -> Facts:
-    profile = folder / "profile.json"
+    profile = folder / PROFILE
     facts = read_profile(profile) if profile.is_file() else facts_from_profile({}, f"{folder.name}: no profile")
     if role:
         facts = dataclasses.replace(facts, role=role.lower(), sources=(*facts.sources, f"inventory: role {role}"))
