@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""MS Plus assessment tool: see README.md. This file only hands the command line to msplus.cli."""
+"""MS Plus assessment tool: see README.md. This file only hands the command line to app.cli."""
 
 import sys
 
-from msplus.cli import main
+from app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -87,7 +87,7 @@ def _pyez(kind: str, workers: int, addresses: list[list]) -> tuple[list[float], 
     from jnpr.junos import Device
     from jnpr.junos.exception import RpcError
 
-    from collectors.plan import load_plan
+    from snapshots.plan import load_plan
 
     plan = load_plan()
 

@@ -33,7 +33,7 @@ TARGET_EVALUATE_1000 = 1.0  # seconds, for the checks of 1,000 devices
 
 def sweep_twice(addresses: list[list], workers: int, scratch: Path) -> tuple[list[dict], Path, dict]:
     """A collection alone (the baseline a sweep is compared with), then two sweeps."""
-    from analyzers.health.sweep import PURPOSES, run_sweep
+    from app.sweep import PURPOSES, run_sweep
     from collectors.run import collect_inventory
     from lab.testing import client_environment
     from msplus.records import Device, Inventory

@@ -17,10 +17,11 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, TypeVar
 
 from msplus.errors import DeviceError
 from msplus.records import Device, Request
+from snapshots.writer import Sink
 
 # Device-failure kinds, as used in meta.json and the run summary.
 KINDS = ("unreachable", "refused", "auth", "hostkey", "timeout", "disconnected", "malformed_reply", "rpc_error",
@@ -32,21 +33,6 @@ BUILTIN: dict[str, str] = {
     "napalm": "collectors.napalm_collector",
     "offline": "collectors.offline",
 }
-
-
-class Sink(Protocol):
-    """Where a collector puts what it receives (collectors.snapshot.SnapshotWriter on disk)."""
-
-    def reply(self, request: Request, body: bytes, *, seconds: float, error: str | None = None,
-              file: str | None = None) -> None:
-        """Save one reply as received. ``error`` set: the device answered with an error (the body is kept).
-        ``file`` overrides the plan's file name (e.g. CLI text saved as ``.txt``)."""
-
-    def extra(self, name: str, body: bytes) -> None:
-        """Save an additional file that answers no plan Request (napalm getters' JSON)."""
-
-    def note(self, key: str, value: object) -> None:
-        """Record a fact about the collection in meta.json (host key, files ignored offline, ...)."""
 
 
 class Collector(ABC):

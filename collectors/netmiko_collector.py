@@ -21,11 +21,11 @@ import paramiko
 from netmiko import ConnectHandler
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
-from collectors import replies
 from collectors.base import Collector, Sink, fail, register
 from collectors.netconf import connect_socket, fingerprint, ssh_config_for
 from msplus.errors import DeviceError
 from msplus.records import Device, Request
+from snapshots import replies
 
 _CLI_ERROR = re.compile(r"^\s*(error:.*|.*unknown command\.?|syntax error.*)$", re.IGNORECASE | re.MULTILINE)
 

@@ -13,10 +13,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from collectors import replies
 from collectors.base import Collector, Sink, fail, register
 from collectors.recognise import Ignored, Recognised, recognise
 from msplus.records import Device, Request
+from snapshots import replies
 
 _CONFIG_FILES = {"conf": "configuration.conf", "set": "configuration.set", "xmlconf": "configuration.xml"}
 _PREFERENCE = {"xml": 0, "xmlconf": 0, "conf": 1, "set": 2, "text": 3}  # an XML reply beats pasted CLI text

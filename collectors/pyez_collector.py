@@ -1,7 +1,7 @@
 """The default collector: NETCONF through PyEZ, one session per device, the plan's RPCs one after another.
 
 PyEZ's 16 facts RPCs are not sent (``gather_facts=False``): the plan says what to collect. Each reply is checked
-(collectors.replies) and handed to the sink the moment it arrives.
+(snapshots.replies) and handed to the sink the moment it arrives.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from collectors import replies
 from collectors.base import Collector, Sink, register
 from collectors.netconf import close_device, open_device, session_fingerprint
 from collectors.rawrpc import RawRpc
 from msplus.errors import DeviceError
 from msplus.records import Device, Request
+from snapshots import replies
 
 
 @register("pyez")

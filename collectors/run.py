@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TextIO
 
 from collectors.base import get
-from collectors.plan import DEFAULT_PURPOSES, load_plan
-from collectors.snapshot import PROFILE, SnapshotWriter
 from msplus.errors import DeviceError, InputError, InventoryError
 from msplus.records import CollectionResult, Device, Inventory, Request
+from snapshots.layout import PROFILE
+from snapshots.plan import DEFAULT_PURPOSES, load_plan
+from snapshots.writer import SnapshotWriter
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, CollectionResult], None]
@@ -61,7 +62,7 @@ def collect_inventory(inventory: Inventory, out_dir: str | Path, *, workers: int
 
 def _warm_up() -> None:
     """Load the data files every device needs once, here, rather than in every worker thread at the same time."""
-    from analyzers.profile import family_of
+    from msplus.families import family_of
 
     load_plan(("facts",))
     family_of(None)

@@ -5,6 +5,6 @@ the ``netconf`` subsystem, a Junos-like CLI on the shell channel. Each device is
 (``lab/devices/<name>/``, see ``lab/devices/README.md``) plus an optional ``device.yaml`` (credentials, latency,
 faults).
 
-Entry points: ``lab.server`` (LabServer, SimDevice, load_device_folder), ``lab.serve`` (``run_assessment.py lab
+Entry points: ``lab.server`` (LabServer, SimDevice, load_device_folder), ``app.commands.lab`` (``run_assessment.py lab
 serve``) and ``lab.testing`` (client environment and a raw NETCONF client for tests).
 """

@@ -12,9 +12,9 @@ from test_junosconf_samples import suzieq_configs
 from analyzers.cacr.context import Context, Facts
 from analyzers.cacr.engine import Report, evaluate
 from analyzers.cacr.rules import Rule, load_rules
-from analyzers.profile import profile_from_files
-from collectors.plan import load_plan
 from msplus.junosconf import ConfigTree, load, parse
+from snapshots.plan import load_plan
+from snapshots.profile import profile_from_files
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "lab" / "devices"

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app import demo
 from ledger.ledger import open_ledger
-from msplus import demo
 
 
 def test_demo_writes_four_reviews_and_debits_each_once(tmp_path: Path, capsys: Any) -> None:

@@ -31,7 +31,7 @@ from report_helpers import (
     write_inventory,
 )
 
-from msplus.cli import main
+from app.cli import main
 
 
 @pytest.fixture(scope="module")

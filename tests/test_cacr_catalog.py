@@ -12,9 +12,9 @@ import pytest
 from cacr_helpers import FACTS, LAB, LAB_FACTS, ROOT, check, rules, snapshot_device, tree_of
 
 from analyzers.cacr.context import facts_from_profile
-from analyzers.profile import profile_from_files
-from collectors.plan import load_plan
 from msplus.junosconf import parse
+from snapshots.plan import load_plan
+from snapshots.profile import profile_from_files
 
 HMX_SNMP = "firewall family inet filter PROTECT-RE term SNMP"
 
@@ -237,7 +237,7 @@ def test_every_rule_has_a_firing_and_a_clean_case() -> None:
 
 
 def test_the_facts_used_are_the_lab_profiles() -> None:
-    """FACTS mirrors what analyzers.profile makes of each lab device's real facts replies."""
+    """FACTS mirrors what snapshots.profile makes of each lab device's real facts replies."""
     for lab_name, key in LAB_FACTS.items():
         files = {r.file: (LAB / lab_name / f"get-{r.file}").read_bytes() for r in load_plan(("facts",))
                  if (LAB / lab_name / f"get-{r.file}").is_file()}

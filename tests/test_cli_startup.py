@@ -23,7 +23,7 @@ def test_help_starts_well_under_a_second() -> None:
 
 def test_cli_module_imports_no_heavy_library() -> None:
     code = (
-        "import sys; import msplus.cli; msplus.cli.build_parser();"
+        "import sys; import app.cli; app.cli.build_parser();"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from collectors.run import collect_inventory
-from collectors.snapshot import read_meta
 from lab.server import LabServer, load_device_folder
 from msplus.records import CollectionResult, Device, Inventory
 from msplus.secrets import Secret
+from snapshots.layout import read_meta
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "lab" / "devices" / "vsrx-firefly"

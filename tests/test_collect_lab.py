@@ -18,10 +18,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from lxml import etree
 
 from collectors.run import collect_inventory
-from collectors.snapshot import read_meta
 from lab.server import LabServer, load_device_folder
 from msplus.inventory import load_inventory
 from msplus.records import Device, Inventory
+from snapshots.layout import read_meta
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_INVENTORY = ROOT / "inventories" / "lab.yaml"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from collectors.run import collect_inventory
-from collectors.snapshot import read_meta
 from msplus.records import Device, Inventory
+from snapshots.layout import read_meta
 
 DATA = Path(__file__).parent / "data" / "offline"
 

@@ -39,7 +39,7 @@ def parse(rpc: str, source: Path | str) -> object:
 
 
 def test_every_plan_rpc_of_the_health_set_has_a_parser() -> None:
-    from collectors.plan import load_plan
+    from snapshots.plan import load_plan
 
     health = {r.rpc for r in load_plan(("health",))}
     assert health <= set(PARSERS)

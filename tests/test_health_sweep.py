@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from health_helpers import DATA, LAB, lab_reply
 
-from analyzers.health.sweep import run_sweep
+from app.sweep import run_sweep
 from lab.configuration import DeviceConfig
 from lab.server import LabServer, load_device_folder
 from lab.testing import client_environment

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.commands.config_show import show
 from msplus.errors import ConfigSyntaxError, InputError
-from msplus.junosconf.cli import show
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "config"

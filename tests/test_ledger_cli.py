@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from ledger_helpers import journal_snapshot, open_at
 
+from app.cli import build_parser, ledger_url
 from ledger.errors import LedgerError
 from ledger.location import default_path, resolve_url
-from msplus.cli import build_parser, ledger_url
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "inventories" / "lab.yaml"
@@ -209,7 +209,7 @@ def test_dates_default_to_today(tmp_path: Path) -> None:
 
 
 def test_command_line_loads_sqlalchemy_only_for_ledger_commands() -> None:
-    code = ("import sys, msplus.cli as c; a = c.build_parser().parse_args(['ledger', 'balance', 'x']); "
+    code = ("import sys, app.cli as c; a = c.build_parser().parse_args(['ledger', 'balance', 'x']); "
             "c.ledger_url(a); print('sqlalchemy' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert proc.stdout.strip() == "False"

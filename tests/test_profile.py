@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.profile import build_profile, family_of, is_evolved, profile_from_replies, software_release
-from collectors.snapshot import META
 from msplus import xmlsafe
+from snapshots.layout import META
+from snapshots.profile import build_profile, family_of, is_evolved, profile_from_replies, software_release
 
 DATA = Path(__file__).parent / "data" / "profile"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from report_helpers import DAY, LAB_CHANGE, inventory_data, ledger_with_credits, served_lab, write_inventory
 
-from msplus.assess import AssessRequest, run
+from app.assess import AssessRequest, run
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

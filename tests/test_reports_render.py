@@ -28,7 +28,7 @@ from report_helpers import (
     write_inventory,
 )
 
-from msplus.assess import AssessRequest, Outcome, run
+from app.assess import AssessRequest, Outcome, run
 
 SERVICES = ("pbnir", "piir", "phc", "cacr")
 COST = {"pbnir": 2, "piir": 4, "phc": 5, "cacr": 5}

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from collectors.snapshot import PROFILE, failed_files
 from msplus.errors import InputError
 from msplus.junos_release import ReleaseError, is_evolved, parse_release
 from msplus.junosconf.load import SNAPSHOT_FILES
+from snapshots.layout import PROFILE, failed_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ def from_csv(path: str | Path) -> list[Target]:
 
 
 def _family(model: str | None) -> str | None:
-    from analyzers.profile import family_of  # the family table lives with the profile (data file)
+    from msplus.families import family_of
 
     return family_of(model) if model else None
 
@@ -153,7 +153,7 @@ def _profile(folder: Path) -> tuple[dict[str, Any], list[str]]:
             raise InputError("a profile is a JSON object", path=str(path))
         return data, []
     try:
-        from analyzers.profile import build_profile
+        from snapshots.profile import build_profile
 
         return build_profile(folder).to_json(), []
     except Exception as exc:

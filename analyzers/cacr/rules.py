@@ -38,16 +38,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analyzers.cacr.checks import REGISTRY, NamedCheck, Params
 from analyzers.cacr.patterns import Pattern, parse_pattern
 from msplus.errors import InputError, ProblemsError
+from msplus.families import known_families
 from msplus.yamlsource import Loc, Locator, check_header, item_id, load_located, pydantic_message
 
 SCHEMA_VERSION = 1
@@ -56,7 +55,6 @@ CATEGORIES = ("security", "resilience", "scalability", "efficiency")
 SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
 CHECK_KINDS = ("require", "forbid", "require_each", "forbid_each", "named")
 REMEDIATION_VERBS = ("set", "delete", "deactivate", "activate", "insert", "rename", "request")
-FAMILIES_FILE = Path(__file__).resolve().parents[1] / "data" / "families.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -415,10 +413,3 @@ def _item_placeholders(patterns: tuple[Pattern, ...]) -> frozenset[str]:
     """{path} and one {n} per wildcard every pattern has (a placeholder must be fillable whichever matched)."""
     count = min((p.wildcards for p in patterns), default=0)
     return frozenset({"path", *(str(n) for n in range(1, count + 1))})
-
-
-@cache
-def known_families() -> frozenset[str]:
-    """Platform families of analyzers/data/families.yaml (the names profiles use)."""
-    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8"))
-    return frozenset(str(rule["family"]) for rule in data.get("rules") or () if "family" in rule)

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.health.parsers import PARSERS, parse_reply
-from collectors.plan import load_plan
-from collectors.replies import reply_errors
-from collectors.snapshot import PROFILE
 from msplus.errors import MalformedReplyError
 from msplus.records import DeviceProfile
+from snapshots.layout import PROFILE
+from snapshots.plan import load_plan
+from snapshots.replies import reply_errors
 
 log = logging.getLogger(__name__)
 CONFIG_RPC = "get-configuration"

@@ -30,11 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analyzers.profile import FAMILIES_FILE
 from msplus.errors import InputError, ProblemsError
+from msplus.families import known_families as _known
 from msplus.yamlsource import Loc, Locator, check_header, load_located, pydantic_message
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "catalogs" / "health-checks.yaml"
@@ -289,8 +288,5 @@ def _pydantic_problem(err: Any, locator: Locator) -> InputError:
     return locator.error(pydantic_message(err), loc)
 
 
-@lru_cache(maxsize=1)
 def known_families() -> tuple[str, ...]:
-    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8"))
-    rules = data.get("rules", []) if isinstance(data, dict) else []
-    return tuple(sorted({str(r["family"]) for r in rules if isinstance(r, dict) and "family" in r}))
+    return tuple(sorted(_known()))

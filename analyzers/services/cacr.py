@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.cacr.cli import Target, check_target
 from analyzers.cacr.context import Facts, facts_from_profile, read_profile
 from analyzers.cacr.engine import RuleFinding
 from analyzers.cacr.review import ReviewReport, review
 from analyzers.cacr.rules import CATEGORIES, DEFAULT_RULES, RuleSet, load_rules
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
-from collectors.snapshot import PROFILE
+from app.commands.config import Target, check_target
 from msplus.junosconf.load import SNAPSHOT_FILES
 from reports.model import (
     SEVERITY_RANK,
@@ -32,6 +31,7 @@ from reports.model import (
     FindingRow,
     RuleTally,
 )
+from snapshots.layout import PROFILE
 
 CATEGORY_ORDER = ("scalability", "resilience", "efficiency", "security")  # the SDD's focus first
 assert set(CATEGORY_ORDER) == set(CATEGORIES)

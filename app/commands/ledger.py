@@ -1,7 +1,7 @@
 """``run_assessment.py ledger ...``: each handler opens the ledger, runs one operation and prints the result.
 
 Exit codes: 0 done (a replayed request included), 3 refused by the ledger's rules (one line on stderr, nothing
-changed), 2 the ledger or an input file could not be used (reported by msplus.cli).
+changed), 2 the ledger or an input file could not be used (reported by app.cli).
 """
 
 from __future__ import annotations

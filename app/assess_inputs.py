@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from collectors.snapshot import META, PROFILE
 from msplus.errors import InputError
 from msplus.records import Inventory
+from snapshots.layout import META, PROFILE
 
 
 def review_date(text: str | None) -> date:

@@ -24,10 +24,10 @@ from typing import Any
 from analyzers.cacr.context import Context, Facts, facts_from_profile, read_profile, with_config_facts
 from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding, evaluate
 from analyzers.cacr.rules import SEVERITIES, RuleFileError, RuleSet, load_rules
-from collectors.snapshot import PROFILE
 from msplus.errors import InputError
 from msplus.junosconf import load
 from msplus.junosconf.load import SNAPSHOT_FILES
+from snapshots.layout import PROFILE
 
 SHOWN_PER_RULE = 5  # findings of one rule printed in text form before "... and N more" (--all shows them all)
 
@@ -74,7 +74,7 @@ def _device(folder: Path, args: argparse.Namespace) -> Target:
 
 def _profiled(folder: Path) -> Facts:
     """Facts from the facts replies of a folder without profile.json (as an older snapshot may be)."""
-    from analyzers.profile import build_profile, fact_files  # lxml: only for folders that need it
+    from snapshots.profile import build_profile, fact_files  # lxml: only for folders that need it
 
     if not any((folder / name).is_file() for name in fact_files()):
         return Facts(sources=(f"{folder.name}: no profile.json and no facts replies",))
@@ -129,7 +129,7 @@ def check(args: argparse.Namespace) -> int:
             reports.append(check_target(target, ruleset))
         except InputError as exc:
             if len(found) == 1:
-                raise  # one configuration: msplus.cli prints file:line:column and exits 2
+                raise  # one configuration: app.cli prints file:line:column and exits 2
             errors.append({"device": target.name, "error": str(exc)})
     findings = [f for r in reports for f in r.findings]
     if args.format == "json":

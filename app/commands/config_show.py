@@ -11,7 +11,7 @@ from msplus.junosconf.load import load
 def show(args: argparse.Namespace) -> int:
     """Print the configuration at ``args.file`` (file or snapshot folder) as ``args.as_format``.
 
-    Raises ConfigSyntaxError / InputError for bad input; msplus.cli turns them into exit status 2.
+    Raises ConfigSyntaxError / InputError for bad input; app.cli turns them into exit status 2.
     """
     tree = load(args.file)
     if getattr(args, "effective", False):

@@ -33,10 +33,10 @@ DEMO_CREDITS = 40  # more than the four reviews cost (2 + 4 + 5 + 5)
 
 
 def main(args: argparse.Namespace) -> int:
+    from app.assess import AssessRequest, Outcome, print_summary, run
     from lab.server import LabServer
     from lab.testing import client_environment
     from ledger.ledger import open_ledger
-    from msplus.assess import AssessRequest, Outcome, print_summary, run
     from msplus.inventory import load_inventory
 
     started = time.perf_counter()

@@ -1,6 +1,6 @@
-"""``run_assessment.py catalog validate|import-cve|match``: the command handlers (msplus.cli parses the arguments).
+"""``run_assessment.py catalog validate|import-cve|match``: the command handlers (app.cli parses the arguments).
 
-Exit codes: 0 when the command ran (whatever the verdicts), 2 for bad input (InputError, raised to msplus.cli).
+Exit codes: 0 when the command ran (whatever the verdicts), 2 for bad input (InputError, raised to app.cli).
 """
 
 from __future__ import annotations

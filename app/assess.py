@@ -39,8 +39,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from msplus import __version__, assess_inputs
-from msplus.assess_inputs import DeviceFolder
+from app import assess_inputs
+from app.assess_inputs import DeviceFolder
+from msplus import __version__
 from msplus.errors import AssessError, InputError
 from msplus.records import Customer, Device, Inventory
 from reports.model import (
@@ -97,8 +98,8 @@ def run(req: AssessRequest) -> Outcome:
     """Run one review. Raises InputError (bad input, exit 2), LedgerRefusal (exit 3), NoReview (exit 4) or LedgerError
     (the ledger cannot be used, exit 2); returns the outcome of a written review."""
     from analyzers.services import Inputs
+    from app import assess_ledger
     from ledger.ledger import open_ledger
-    from msplus import assess_ledger
 
     started = time.perf_counter()
     p = _prepare(req)  # 1. inputs
@@ -216,7 +217,7 @@ def _result(p: _Prepared, customer_name: str, scope: Scope, snapshot: Path, fold
 
 def _deliver(ledger: Ledger, p: _Prepared, result: ReviewResult, *, charge: bool) -> dict[str, Path]:
     """Steps 6 to 8: render into a staging folder, debit, move the files into place."""
-    from msplus import assess_ledger
+    from app import assess_ledger
 
     staging = p.out_dir / f".staging-{os.getpid()}"
     files = _render(result, staging, p.out_dir)

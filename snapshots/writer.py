@@ -1,11 +1,11 @@
-"""A snapshot on disk: one folder per device with the replies as received, ``meta.json`` and ``profile.json``.
+"""Writing a snapshot on disk: one folder per device with the replies as received, ``meta.json`` and ``profile.json``.
 
 Layout of ``<out>/<device name>/``:
   <plan file names>   each reply as received (configuration as text), written the moment it arrives
   napalm-*.json       what napalm's getters returned (driver napalm only)
   meta.json           how the collection went: collector, times, errors, SHA-256 and size of every file,
                       host key fingerprint and whether it was verified, tool versions
-  profile.json        the device profile (analyzers.profile), when facts were collected
+  profile.json        the device profile (snapshots.profile), when facts were collected
 
 meta.json is written first with ``"status": "running"`` so an interrupted run leaves evidence; it is rewritten at
 the end. A folder that exists but was not written by this tool is never overwritten.
@@ -22,16 +22,31 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from msplus import __version__
 from msplus.errors import InputError
 from msplus.records import CollectionResult, Device, RawReply, Request
+from snapshots.layout import META, PROFILE, SCHEMA_VERSION
+from snapshots.profile import profile_from_files
 
-META = "meta.json"
-PROFILE = "profile.json"
-SCHEMA_VERSION = 1
 _PACKAGES = ("junos-eznc", "ncclient", "paramiko", "lxml", "napalm", "netmiko")
+
+
+
+class Sink(Protocol):
+    """Where a collector puts what it receives (SnapshotWriter on disk). Collectors depend on this contract only."""
+
+    def reply(self, request: Request, body: bytes, *, seconds: float, error: str | None = None,
+              file: str | None = None) -> None:
+        """Save one reply as received. ``error`` set: the device answered with an error (the body is kept).
+        ``file`` overrides the plan's file name (e.g. CLI text saved as ``.txt``)."""
+
+    def extra(self, name: str, body: bytes) -> None:
+        """Save an additional file that answers no plan Request (napalm getters' JSON)."""
+
+    def note(self, key: str, value: object) -> None:
+        """Record a fact about the collection in meta.json (host key, files ignored offline, ...)."""
 
 
 class SnapshotWriter:
@@ -101,8 +116,6 @@ class SnapshotWriter:
         (self.folder / name).write_bytes(body)
 
     def _write_profile(self) -> bool:
-        from analyzers.profile import profile_from_files
-
         facts = {"software-information", "chassis-inventory"}
         if not any(r.ok and r.file.rsplit(".", 1)[0] in facts for r in self.replies):
             return False
@@ -169,21 +182,6 @@ def _ours(meta: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and "schema_version" in data and "tool" in data
-
-
-def read_meta(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / META).read_text(encoding="utf-8"))
-    return data
-
-
-def failed_files(folder: Path) -> set[str]:
-    """Files meta.json records as error answers: kept as evidence, never to be read as data (a CLI "error: ..."
-    saved as .txt is not show-version text). Empty when there is no readable meta.json (customer files)."""
-    try:
-        meta = read_meta(folder)
-    except (OSError, ValueError):
-        return set()
-    return {r["file"] for r in meta.get("replies") or () if isinstance(r, dict) and not r.get("ok", True)}
 
 
 @lru_cache(maxsize=1)

@@ -20,15 +20,15 @@ from typing import TypeAlias
 import yaml
 from lxml import etree
 
-from analyzers import cli_text
-from collectors.plan import load_plan
-from collectors.replies import reply_errors
-from collectors.snapshot import failed_files
+from snapshots import cli_text
+from snapshots.plan import load_plan
+from snapshots.replies import reply_errors
+from snapshots.layout import failed_files
 from msplus import xmlsafe
+from msplus.families import family_of
 from msplus.errors import InputError, MalformedReplyError
 from msplus.records import DeviceProfile, Member
 
-FAMILIES_FILE = Path(__file__).with_name("data") / "families.yaml"
 SW, CHASSIS, RE, UPTIME, VC, CLUSTER = (
     "get-software-information", "get-chassis-inventory", "get-route-engine-information",
     "get-system-uptime-information", "get-virtual-chassis-information", "get-chassis-cluster-status")
@@ -134,7 +134,7 @@ def profile_from_replies(replies: Mapping[str, Reply]) -> DeviceProfile:
     re_models = tuple(m for _, _, m, _ in re_list if m) or tuple(chassis.re_models)
     family = family_of(model, re_models)
     if model and family is None:
-        problems.append(f"model {model!r} is not in the family table (analyzers/data/families.yaml)")
+        problems.append(f"model {model!r} is not in the family table (msplus/data/families.yaml)")
     serial = _serial(chassis, vc_members, nodes)
     if serial is None:
         problems.append("no chassis serial number in the chassis inventory" if replies.get(CHASSIS) is not None
@@ -390,34 +390,6 @@ def _uptime(re_list: list[tuple[str, str, str | None, int | None]], reply: Reply
                 el = info.find(path)
                 if el is not None and _int(el.get("seconds")) is not None:
                     return _int(el.get("seconds"))
-    return None
-
-
-# ---------------------------------------------------------------------------------------------- families
-
-@lru_cache(maxsize=1)
-def _family_rules() -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("schema_version") != 1 or not isinstance(data.get("rules"), list):
-        raise InputError("expected schema_version: 1 and a list of rules", path=str(FAMILIES_FILE))
-    rules = []
-    for index, rule in enumerate(data["rules"]):
-        keys = set(rule) if isinstance(rule, dict) else set()
-        field = next(iter(keys & {"model", "re_model"}), None)
-        if field is None or "family" not in keys or len(keys) != 2:
-            raise InputError("a rule is {model: REGEX, family: NAME} or {re_model: REGEX, family: NAME}",
-                             path=str(FAMILIES_FILE), key=f"rules[{index}]")
-        rules.append((field, re.compile(rule[field], re.IGNORECASE), str(rule["family"])))
-    return tuple(rules)
-
-
-def family_of(model: str | None, re_models: tuple[str, ...] = ()) -> str | None:
-    """The platform family of a model (lowercase), by the first matching rule of analyzers/data/families.yaml."""
-    for field, pattern, family in _family_rules():
-        if field == "re_model" and any(pattern.match(m) for m in re_models):
-            return family
-        if field == "model" and model and pattern.match(model):
-            return family
     return None
 
 

@@ -14,8 +14,8 @@ from msplus import xmlsafe
 from msplus.errors import DeviceError, MalformedReplyError
 from msplus.records import Request
 
-if TYPE_CHECKING:  # collectors.base imports the collectors; only the Protocol is wanted here
-    from collectors.base import Sink
+if TYPE_CHECKING:
+    from snapshots.writer import Sink
 
 
 def parse_reply(body: bytes | str, *, source: str, pasted: bool = False) -> etree._Element:

@@ -19,7 +19,7 @@ SHORT = {"ok": "ok", "warning": "WARN", "critical": "CRIT", "unknown": "?"}
 def main(args: argparse.Namespace) -> int:
     if getattr(args, "action", None) == "history":
         return history(args)
-    from analyzers.health.sweep import main as sweep_main
+    from app.sweep import main as sweep_main
 
     return sweep_main(args)
 

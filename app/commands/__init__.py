@@ -1,0 +1,1 @@
+"""One module per command group: argument handling that calls the layers below."""
