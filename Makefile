@@ -29,9 +29,11 @@ browser:
 	  fi; \
 	fi
 
+# The layer contract (pyproject.toml [tool.importlinter]), style and types: .ci/run runs this before the tests.
 lint: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
-	$(BIN)/mypy msplus collectors analyzers lab ledger reports
+	$(BIN)/mypy msplus snapshots collectors analyzers lab ledger reports app
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -18,9 +18,9 @@ from analyzers.cacr.context import Facts, facts_from_profile, read_profile
 from analyzers.cacr.engine import RuleFinding
 from analyzers.cacr.review import ReviewReport, review
 from analyzers.cacr.rules import CATEGORIES, DEFAULT_RULES, RuleSet, load_rules
+from analyzers.cacr.target import Target, check_target
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
-from app.commands.config import Target, check_target
 from msplus.junosconf.load import SNAPSHOT_FILES
 from reports.model import (
     SEVERITY_RANK,

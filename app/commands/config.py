@@ -17,15 +17,15 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from analyzers.cacr.context import Context, Facts, facts_from_profile, read_profile, with_config_facts
-from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding, evaluate
+from analyzers.cacr.context import Facts, facts_from_profile, read_profile
+from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding
 from analyzers.cacr.rules import SEVERITIES, RuleFileError, RuleSet, load_rules
+from analyzers.cacr.target import Target, check_target
 from msplus.errors import InputError
-from msplus.junosconf import load
 from msplus.junosconf.load import SNAPSHOT_FILES
 from snapshots.layout import PROFILE
 
@@ -33,14 +33,6 @@ SHOWN_PER_RULE = 5  # findings of one rule printed in text form before "... and 
 
 
 # ---------------------------------------------------------------------------------------------- inputs
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    name: str
-    path: Path  # the configuration file, or the device folder
-    folder: Path | None
-    facts: Facts
-
 
 def targets(path: Path, args: argparse.Namespace) -> list[Target]:
     """The configurations to check: one file, one snapshot device folder, or every device folder of a snapshot.
@@ -141,21 +133,6 @@ def check(args: argparse.Namespace) -> int:
     if errors:
         return 2
     return 1 if _failed(findings, args.fail_on) else 0
-
-
-def check_target(target: Target, ruleset: RuleSet) -> Report:
-    """Read and check one configuration. Raises InputError (ConfigSyntaxError with line and column) when it cannot
-    be read."""
-    raw = load(target.path)
-    effective = raw.effective()
-    facts = with_config_facts(target.facts, effective)
-    ctx = Context(effective, facts, raw=raw, folder=target.folder)
-    return evaluate(ruleset.rules, ctx, device=device_name(target, facts))
-
-
-def device_name(target: Target, facts: Facts) -> str:
-    """The snapshot folder's name; for a plain file, the configured host name (else the file name)."""
-    return target.name if target.folder is not None else (facts.hostname or target.name)
 
 
 def _check_json(reports: list[Report], errors: list[dict[str, str]], ruleset: RuleSet) -> dict[str, Any]:
