@@ -33,7 +33,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from app import assess_inputs
 from app.assess_inputs import DeviceFolder
+from app.prompt import password_prompt
 from msplus import __version__
 from msplus.errors import AssessError, InputError
 from msplus.records import Customer, Device, Inventory
@@ -142,7 +143,7 @@ def _prepare(req: AssessRequest) -> _Prepared:
     except KeyError as exc:
         raise InputError(str(exc.args[0]), key="SERVICE") from None
     on = assess_inputs.review_date(req.date)
-    inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None, prompt=_password_prompt())
+    inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None, prompt=password_prompt())
     assert inv.customer is not None
     loaded = svc.load(assess_inputs.data_files(req.catalogs, svc.default_files))
     change = assess_inputs.change_options(svc.name, req.change, req.device, inv)
@@ -252,10 +253,11 @@ def _collect(inv: Inventory, snapshot: Path, targets: Sequence[str], req: Assess
 
 
 def _scoped(d: ScopedDevice, device: Device, folder: DeviceFolder) -> ScopeDevice:
-    profile = folder.profile or {}
+    profile = folder.profile
     return ScopeDevice(
-        name=device.name, serial=d.serial, reason=d.reason, model=profile.get("model"),
-        version=profile.get("version"), hostname=profile.get("hostname"), role=device.role, site=device.site,
+        name=device.name, serial=d.serial, reason=d.reason, model=profile.model if profile else None,
+        version=profile.version if profile else None, hostname=profile.hostname if profile else None,
+        role=device.role, site=device.site,
         notes=d.notes,
     )
 
@@ -268,9 +270,11 @@ def _contract(customer: Customer) -> str | None:
 
 
 def _source(name: str, folder: DeviceFolder) -> DeviceSource:
-    meta = folder.meta
-    verified = meta.get("host_key_verified") if meta.get("host_key") else None
-    return DeviceSource(name, meta.get("started"), meta.get("collector"), verified)
+    if folder.snapshot is None:
+        return DeviceSource(name, None, None, None)
+    meta = folder.snapshot.meta
+    verified = meta.host_key_verified if meta.host_key else None
+    return DeviceSource(name, meta.started, meta.collector, verified)
 
 
 def _render(result: ReviewResult, staging: Path, out_dir: Path, *, after_debit: bool = False) -> dict[str, Path]:
@@ -354,14 +358,6 @@ def print_summary(outcome: Outcome, file: TextIO | None = None) -> None:
                "not_charged": f"not charged (--no-charge; {c.cost} credits would be due)"}[c.status]
     expiry = f", earliest expiry {c.earliest_expiry}" if c.earliest_expiry else ""
     print(f"  credits: {charged}; {c.remaining} remaining{expiry}", file=out)
-
-
-def _password_prompt() -> Callable[[str], str] | None:
-    if not sys.stdin.isatty():
-        return None
-    import getpass
-
-    return getpass.getpass
 
 
 def default_out(customer: str, service: str, on: date) -> Path:

@@ -7,16 +7,15 @@ stops the run with exit 2 before any connection and before any debit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from msplus.errors import InputError
-from msplus.records import Inventory
-from snapshots.layout import META, PROFILE
+from msplus.records import DeviceProfile, Inventory
+from snapshots.layout import META
+from snapshots.reader import DeviceSnapshot
 
 
 def review_date(text: str | None) -> date:
@@ -89,22 +88,28 @@ class DeviceFolder:
     """What the pipeline needs from one device folder of a snapshot (the analysis reads the rest)."""
 
     name: str
-    present: bool
-    meta: dict[str, Any]
-    profile: dict[str, Any] | None
+    snapshot: DeviceSnapshot | None  # None: no folder for this device in the snapshot
+
+    @property
+    def present(self) -> bool:
+        return self.snapshot is not None
+
+    @property
+    def profile(self) -> DeviceProfile | None:
+        return self.snapshot.profile if self.snapshot else None
 
     @property
     def ok(self) -> bool:
-        return self.present and bool(self.meta.get("ok", self.meta.get("status") == "ok"))
+        return self.snapshot is not None and self.snapshot.meta.ok
 
     @property
     def failure(self) -> tuple[str, str]:
-        if not self.present:
+        if self.snapshot is None:
             return "missing", "no folder for this device in the snapshot"
-        error = self.meta.get("error") or {}
-        if isinstance(error, dict) and error:
-            return str(error.get("kind") or "failed"), str(error.get("message") or "")
-        return "failed", f"collection status {self.meta.get('status')!r} in {META}"
+        meta = self.snapshot.meta
+        if meta.error_kind or meta.error:
+            return meta.error_kind or "failed", meta.error or ""
+        return "failed", f"collection status {meta.status!r} in {META}"
 
 
 def read_snapshot(snapshot: Path, names: Sequence[str]) -> dict[str, DeviceFolder]:
@@ -116,29 +121,8 @@ def read_snapshot(snapshot: Path, names: Sequence[str]) -> dict[str, DeviceFolde
     out = {}
     for name in names:
         folder = snapshot / name
-        if not folder.is_dir():
-            out[name] = DeviceFolder(name, False, {}, None)
-            continue
-        meta = _json(folder / META, required=True)
-        profile = _json(folder / PROFILE, required=False)
-        out[name] = DeviceFolder(name, True, meta or {}, profile)
+        out[name] = DeviceFolder(name, DeviceSnapshot.open(folder, require_meta=True) if folder.is_dir() else None)
     if not any(f.present for f in out.values()):
         raise InputError(f"no folder for any inventory device ({', '.join(names)}) in this snapshot",
                          path=str(snapshot), key="--snapshot")
     return out
-
-
-def _json(path: Path, *, required: bool) -> dict[str, Any] | None:
-    if not path.is_file():
-        if required:
-            raise InputError(f"missing: a device folder of a snapshot has {META}", path=str(path))
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=str(path)) from exc
-    if not isinstance(data, dict):
-        raise InputError("expected a JSON object", path=str(path), line=1)
-    return data

@@ -16,7 +16,7 @@ from msplus.errors import AssessError, InputError
 # command name -> "module:function"; the function takes the parsed arguments and returns an exit code.
 HANDLERS: dict[str, str] = {
     "lab serve": "app.commands.lab:main",
-    "collect": "collectors.run:main",
+    "collect": "app.commands.collect:main",
     "config show": "app.commands.config_show:show",
     "config check": "app.commands.config:check",
     "config review": "app.commands.config:review",

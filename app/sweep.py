@@ -34,6 +34,7 @@ from analyzers.health.device import DeviceHealth, read_device
 from analyzers.health.history import History
 from analyzers.health.records import Change, CheckResult
 from analyzers.health.thresholds import Thresholds, load_thresholds
+from app.prompt import password_prompt
 from msplus.errors import InputError
 from msplus.records import CollectionResult, Inventory
 
@@ -181,21 +182,13 @@ def main(args: argparse.Namespace) -> int:
     if not args.inventory:
         raise InputError("sweep needs --inventory FILE (or use: sweep history --history DIR|URL)")
     thresholds = load_thresholds(args.checks) if args.checks else load_thresholds()
-    inventory = load_inventory(args.inventory, prompt=_password_prompt())
+    inventory = load_inventory(args.inventory, prompt=password_prompt())
     show = not args.no_progress and sys.stderr.isatty()
     outcome = run_sweep(inventory, history=args.history, out=args.out, thresholds=thresholds, workers=args.workers,
                         devices=args.device or None, progress=progress_printer() if show else None,
                         keep_snapshots=args.keep_snapshots)
     print_summary(outcome, Path(args.out))
     return outcome.exit_code
-
-
-def _password_prompt() -> Callable[[str], str] | None:
-    if not sys.stdin.isatty():
-        return None
-    import getpass
-
-    return getpass.getpass
 
 
 def print_summary(outcome: SweepOutcome, out_dir: Path, file: TextIO | None = None) -> None:

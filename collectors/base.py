@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from msplus.errors import DeviceError
+from msplus.kinds import FAILURE_KINDS, FailureKind
 from msplus.records import Device, Request
 from snapshots.writer import Sink
 
 # Device-failure kinds, as used in meta.json and the run summary.
-KINDS = ("unreachable", "refused", "auth", "hostkey", "timeout", "disconnected", "malformed_reply", "rpc_error",
-         "unsupported", "internal")
+KINDS = FAILURE_KINDS
 
 BUILTIN: dict[str, str] = {
     "pyez": "collectors.pyez_collector",
@@ -86,7 +86,7 @@ def names() -> list[str]:
     return sorted(set(_REGISTRY) | set(BUILTIN))
 
 
-def fail(kind: str, message: str) -> DeviceError:
+def fail(kind: FailureKind, message: str) -> DeviceError:
     """A DeviceError with a kind checked against KINDS (a typo here would make summaries lie)."""
     if kind not in KINDS:
         raise ValueError(f"unknown device-error kind {kind!r}")

@@ -37,6 +37,7 @@ from ncclient.transport import ssh as nc_ssh
 
 from collectors.rawrpc import RawRpc
 from msplus.errors import DeviceError
+from msplus.kinds import FailureKind
 from msplus.records import Device
 
 TICK = 0.01  # ncclient's queue poll (default 0.1 s); only hello and close-session still go through the queue
@@ -193,6 +194,7 @@ def translate_connect_error(exc: ez.ConnectError, device: Device, known_hosts: P
     where = f"{device.host}:{device.port}"
     cause = getattr(exc, "_orig", None) or exc.__context__
     text = str(cause or exc)
+    kind: FailureKind
     if isinstance(cause, nc_errors.SSHUnknownHostError):
         kind, message = "hostkey", host_key_problem(device, known_hosts)
     elif isinstance(exc, ez.ConnectAuthError):

@@ -8,11 +8,8 @@ connection).
 
 from __future__ import annotations
 
-import argparse
-import json
 import logging
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -21,8 +18,8 @@ from typing import TextIO
 from collectors.base import get
 from msplus.errors import DeviceError, InputError, InventoryError
 from msplus.records import CollectionResult, Device, Inventory, Request
-from snapshots.layout import PROFILE
 from snapshots.plan import DEFAULT_PURPOSES, load_plan
+from snapshots.reader import DeviceSnapshot
 from snapshots.writer import SnapshotWriter
 
 log = logging.getLogger(__name__)
@@ -99,29 +96,6 @@ def _select(inventory: Inventory, names: Sequence[str] | None) -> list[Device]:
     return [d for d in inventory.devices if d.name in wanted]
 
 
-# ------------------------------------------------------------------------------------------------ command line
-
-def main(args: argparse.Namespace) -> int:
-    """``run_assessment.py collect``: 0 all collected, 1 some failed; InputError (exit 2) before any connection."""
-    from msplus.inventory import load_inventory
-
-    inventory = load_inventory(args.inventory, prompt=_password_prompt())
-    show = not getattr(args, "no_progress", False) and sys.stderr.isatty()
-    started = time.perf_counter()
-    results = collect_inventory(inventory, args.out, workers=args.workers,
-                                progress=progress_printer() if show else None, devices=args.device or None)
-    print_summary(results, Path(args.out), seconds=time.perf_counter() - started)
-    return 0 if all(r.ok for r in results) else 1
-
-
-def _password_prompt() -> Callable[[str], str] | None:
-    if not sys.stdin.isatty():
-        return None
-    import getpass
-
-    return getpass.getpass
-
-
 def progress_printer(stream: TextIO | None = None) -> Progress:
     """``[12/200] sg-core-1 ok 0.4s`` (or ``FAILED auth``) per finished device."""
     out = stream or sys.stderr
@@ -155,7 +129,7 @@ def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds
 
 def _platform(folder: Path) -> str:
     try:
-        profile = json.loads((folder / PROFILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        profile = DeviceSnapshot.open(folder).profile
+    except InputError:
         return ""
-    return " ".join(str(profile.get(k)) for k in ("model", "version") if profile.get(k))
+    return " ".join(v for v in (profile.model, profile.version) if v) if profile else ""

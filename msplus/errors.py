@@ -6,6 +6,8 @@ where they are caught, with ``raise ... from exc`` so the cause is kept.
 
 from __future__ import annotations
 
+from msplus.kinds import FailureKind
+
 
 class AssessError(Exception):
     """Root of every error this project raises on purpose."""
@@ -70,8 +72,8 @@ class DeviceError(AssessError):
     unsupported, internal.
     """
 
-    def __init__(self, kind: str, message: str) -> None:
-        self.kind = kind
+    def __init__(self, kind: FailureKind, message: str) -> None:
+        self.kind: FailureKind = kind
         self.message = message
         super().__init__(f"{kind}: {message}")
 

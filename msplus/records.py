@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from msplus.kinds import FailureKind
 from msplus.secrets import Secret
 
 DRIVERS = ("pyez", "netmiko", "napalm", "offline")
@@ -118,7 +119,7 @@ class CollectionResult:
     collector: str
     ok: bool
     replies: tuple[RawReply, ...] = ()
-    error_kind: str | None = None
+    error_kind: FailureKind | None = None
     error: str | None = None
     started: str = ""
     seconds: float = 0.0

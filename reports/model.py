@@ -10,7 +10,7 @@
       section      the service's own part: PbnirSection | PiirSection | PhcSection | CacrSection
       credits      quote, whether and how it was charged, the balance after it and the earliest expiry
 
-Analysis code (analyzers/services/) builds the findings and the section; msplus/assess.py adds scope, provenance
+Analysis code (analyzers/services/) builds the findings and the section; app/assess.py adds scope, provenance
 and credits; ``summarise`` derives the summary from the findings so the totals cannot disagree with the rows.
 Templates only read this model. ``to_json`` is the JSON report (the full machine-readable result).
 """

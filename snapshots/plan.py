@@ -1,4 +1,4 @@
-"""The collection plan (collectors/plan.yaml) and the CLI<->RPC table (msplus/data/commands.yaml), validated.
+"""The collection plan (snapshots/plan.yaml) and the CLI<->RPC table (msplus/data/commands.yaml), validated.
 
 Both are data every collector reads: the plan says which RPCs to send for which purpose and under which file name
 each reply is saved; the table says which CLI command yields the same reply (netmiko, pasted CLI text offline).

@@ -17,17 +17,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeAlias
 
-import yaml
 from lxml import etree
 
+from msplus import xmlsafe
+from msplus.errors import MalformedReplyError
+from msplus.families import family_of
+from msplus.records import DeviceProfile, Member
 from snapshots import cli_text
+from snapshots.layout import failed_files
 from snapshots.plan import load_plan
 from snapshots.replies import reply_errors
-from snapshots.layout import failed_files
-from msplus import xmlsafe
-from msplus.families import family_of
-from msplus.errors import InputError, MalformedReplyError
-from msplus.records import DeviceProfile, Member
 
 SW, CHASSIS, RE, UPTIME, VC, CLUSTER = (
     "get-software-information", "get-chassis-inventory", "get-route-engine-information",
@@ -38,7 +37,7 @@ Reply: TypeAlias = etree._Element | str  # XML payload, or CLI text
 # ---------------------------------------------------------------------------------------------- reading a snapshot
 
 def build_profile(snapshot_dir: str | Path) -> DeviceProfile:
-    """Profile one device folder of a snapshot (the facts files named in collectors/plan.yaml)."""
+    """Profile one device folder of a snapshot (the facts files named in snapshots/plan.yaml)."""
     folder = Path(snapshot_dir)
     files = {name: (folder / name).read_bytes() for name in fact_files() if (folder / name).is_file()}
     return profile_from_files(files, failed=failed_files(folder))

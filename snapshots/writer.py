@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
+from msplus.kinds import FailureKind
 from msplus import __version__
 from msplus.errors import InputError
 from msplus.records import CollectionResult, Device, RawReply, Request
@@ -89,7 +90,7 @@ class SnapshotWriter:
         prepare_folder(self.folder)
         self._write_meta(status="running")
 
-    def finish(self, *, error_kind: str | None = None, error: str | None = None) -> CollectionResult:
+    def finish(self, *, error_kind: FailureKind | None = None, error: str | None = None) -> CollectionResult:
         """Write profile.json (when facts were collected) and the final meta.json; return the result record."""
         seconds = time.perf_counter() - self._clock
         profile_written = self._write_profile()

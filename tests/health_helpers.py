@@ -10,6 +10,7 @@ from pathlib import Path
 from analyzers.health.checks import evaluate_snapshot
 from analyzers.health.device import plan_files
 from analyzers.health.records import CheckResult
+from msplus.records import DeviceProfile
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "health"
@@ -63,18 +64,22 @@ def device_folder(root: Path, replies: Mapping[str, str | bytes], *, name: str =
         data = body.encode("utf-8") if isinstance(body, str) else body
         (folder / files[rpc]).write_bytes(data)
         error = (errors or {}).get(rpc)
-        entries.append({"file": files[rpc], "rpc": rpc, "ok": error is None, "error": error,
+        entries.append({"file": files[rpc], "rpc": rpc, "purpose": "health", "seconds": 0.0, "ok": error is None,
+                        "error": error,
                         "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
     if config is not None:
         data = config.encode("utf-8")
         (folder / files["get-configuration"]).write_bytes(data)
-        entries.append({"file": files["get-configuration"], "rpc": "get-configuration", "ok": True, "error": None,
+        entries.append({"file": files["get-configuration"], "rpc": "get-configuration", "purpose": "config",
+                        "seconds": 0.0, "ok": True, "error": None,
                         "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
     meta = {"schema_version": 1, "device": name, "status": "ok" if collection_error is None else "failed",
             "ok": collection_error is None, "started": started, "replies": entries, "tool": {"msplus": "test"},
             "error": {"kind": collection_error[0], "message": collection_error[1]} if collection_error else None}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    (folder / "profile.json").write_text(json.dumps({"family": family, "model": None}), encoding="utf-8")
+    profile = DeviceProfile(hostname=name, model=None, family=family, version=None, evolved=False, serial_number=None,
+                            routing_engines=1, uptime_seconds=None)
+    (folder / "profile.json").write_text(json.dumps(profile.to_json()), encoding="utf-8")
     return folder
 
 

@@ -241,7 +241,7 @@ def test_the_facts_used_are_the_lab_profiles() -> None:
     for lab_name, key in LAB_FACTS.items():
         files = {r.file: (LAB / lab_name / f"get-{r.file}").read_bytes() for r in load_plan(("facts",))
                  if (LAB / lab_name / f"get-{r.file}").is_file()}
-        profiled = facts_from_profile(profile_from_files(files).to_json(), lab_name)
+        profiled = facts_from_profile(profile_from_files(files), lab_name)
         expected = FACTS[key]
         for attr in ("family", "evolved", "routing_engines", "cluster", "virtual_chassis"):
             assert getattr(profiled, attr) == getattr(expected, attr), (lab_name, attr)

@@ -77,7 +77,7 @@ def test_overrides_by_family_and_role_the_last_match_applies(tmp_path: Path) -> 
     (("    warning: 80\n", "    warning: high\n"), 17, "checks[1].warning", "valid number"),
     (("    reads: re.cpu_used_percent\n", "    reads: re.cpu_usage\n"), 14, "checks[1].reads",
      "unknown indicator 're.cpu_usage'"),
-    (("  - id: re-cpu\n", "  - id: reachability\n"), 12, "checks[1].id", "duplicate check id"),
+    (("  - id: re-cpu\n", "  - id: reachability\n"), 12, "checks[1].id", "duplicate id"),
     (("    warning: 80\n", "    warning: 99\n"), 18, "checks[1].critical", "must not be above critical"),
     (("      - {family: [ex], warning: 90, critical: 98}\n", "      - {family: [exx], warning: 90}\n"), 20,
      "checks[1].overrides[0].family[0]", "unknown platform family 'exx'"),

@@ -44,13 +44,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from analyzers.advisories.platforms import Platform, resolve
 from analyzers.advisories.ranges import Range, release_or_train_start
+from msplus.catalogfile import CatalogFormat, read_located, validate_catalog
 from msplus.errors import InputError, ProblemsError
 from msplus.junos_release import JunosRelease, ReleaseError, parse_train
-from msplus.yamlsource import Loc, Locator, check_header, item_id, load_located, pydantic_message
+from msplus.yamlsource import Loc, Locator
 
 SCHEMA_VERSION = 1
 KINDS = ("security_advisory", "bug_notification", "problem_report")
@@ -241,45 +242,18 @@ def load_catalogs(paths: Sequence[str | Path]) -> Catalog:
 
 def load_catalog(path: str | Path) -> Catalog:
     """Load and validate one catalog; every problem is reported with its file, line, column, key and entry id."""
-    try:
-        data, locator = load_located(path)
-    except InputError as exc:  # unreadable file, invalid YAML, duplicate key: one problem, already located
-        raise CatalogError([exc]) from exc
+    data, locator = read_located(path, CATALOG_FORMAT)
     return validate(data, locator)
 
 
 def validate(data: Any, locator: Locator) -> Catalog:
-    path = locator.path
-    header = check_header(data, locator, version=SCHEMA_VERSION, shape="schema_version and entries")
-    if header:
-        raise CatalogError(header)
-    try:
-        parsed = CatalogIn.model_validate(data)
-    except ValidationError as exc:
-        raise CatalogError([_pydantic_problem(err, data, locator) for err in exc.errors(include_url=False)][:50]) \
-            from None
-    problems: list[InputError] = []
     warnings: list[str] = []
-    entries = []
-    first: dict[str, int] = {}
-    for index, model in enumerate(parsed.entries):
-        loc: Loc = ("entries", index)
-        if model.id in first:
-            problems.append(_error(locator, f"duplicate id (first at entries[{first[model.id]}])", (*loc, "id"),
-                                   model.id))
-            continue
-        first[model.id] = index
-        entry = _compile_entry(model, loc, locator, problems, warnings, path)
-        if entry is not None:
-            entries.append(entry)
-    if problems:
-        raise CatalogError(problems[:50])
-    return Catalog(tuple(entries), (path,), tuple(warnings))
 
+    def compile_entry(model: EntryIn, loc: Loc, problems: list[InputError]) -> Entry | None:
+        return _compile_entry(model, loc, locator, problems, warnings, locator.path)
 
-def _pydantic_problem(err: Any, data: dict[str, Any], locator: Locator) -> InputError:
-    loc = tuple(err["loc"])
-    return _error(locator, pydantic_message(err), loc, item_id(data, loc, "entries"))
+    loaded = validate_catalog(data, locator, CATALOG_FORMAT, compile_entry)
+    return Catalog(loaded.items, (locator.path,), tuple(warnings))
 
 
 def _error(locator: Locator, problem: str, loc: Loc, entry_id: object = None) -> InputError:
@@ -423,3 +397,7 @@ def _segments(words: list[str]) -> tuple[tuple[str, ...], ...]:
         else:
             out[-1].append(w)
     return tuple(tuple(s) for s in out if s)
+
+
+CATALOG_FORMAT = CatalogFormat(model=CatalogIn, error=CatalogError, version=SCHEMA_VERSION, list_key="entries",
+                               item_word="entry", shape="schema_version and entries")

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from msplus.errors import InputError
 from msplus.junos_release import ReleaseError, is_evolved, parse_release
-from msplus.junosconf.load import SNAPSHOT_FILES
-from snapshots.layout import PROFILE, failed_files
+from snapshots.reader import DeviceSnapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,49 +119,24 @@ def from_snapshot(folder: str | Path) -> list[Target]:
 
 
 def _from_folder(folder: Path) -> Target:
-    profile, problems = _profile(folder)
-    config = _config_file(folder)
-    version = profile.get("version")
-    evolved = bool(profile.get("evolved")) or (bool(version) and is_evolved(str(version)))
-    model = profile.get("model")
+    snap = DeviceSnapshot.open(folder, build_missing_profile=True)
+    profile = snap.profile
+    config = snap.config_path()
+    digest_ = digest(config) if config else None
+    if profile is None:
+        return Target(name=folder.name, model=None, version=None, evolved=False, config=config,
+                      config_digest=digest_, problems=snap.profile_problems)
+    version = profile.version
     return Target(
         name=folder.name,
-        model=str(model).lower() if model else None,
-        version=str(version) if version else None,
-        evolved=evolved,
-        family=profile.get("family"),
-        routing_engines=profile.get("routing_engines") or None,
-        virtual_chassis=profile.get("virtual_chassis"),
-        cluster=profile.get("cluster"),
+        model=profile.model.lower() if profile.model else None,
+        version=version,
+        evolved=profile.evolved or (bool(version) and is_evolved(str(version))),
+        family=profile.family,
+        routing_engines=profile.routing_engines or None,
+        virtual_chassis=profile.virtual_chassis,
+        cluster=profile.cluster,
         config=config,
-        config_digest=digest(config) if config else None,
-        problems=tuple(problems) + tuple(profile.get("problems") or ()),
+        config_digest=digest_,
+        problems=profile.problems,
     )
-
-
-def _profile(folder: Path) -> tuple[dict[str, Any], list[str]]:
-    path = folder / PROFILE
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"not a readable profile: {exc}", path=str(path)) from exc
-        if not isinstance(data, dict):
-            raise InputError("a profile is a JSON object", path=str(path))
-        return data, []
-    try:
-        from snapshots.profile import build_profile
-
-        return build_profile(folder).to_json(), []
-    except Exception as exc:
-        return {}, [f"no profile.json and the facts could not be profiled ({type(exc).__name__}: {exc})"]
-
-
-def _config_file(folder: Path) -> Path | None:
-    failed = failed_files(folder)
-    for name in SNAPSHOT_FILES:
-        candidate = folder / name
-        if candidate.is_file() and name not in failed and candidate.stat().st_size > 0:
-            return candidate
-    return None
-

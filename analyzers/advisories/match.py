@@ -24,15 +24,18 @@ from analyzers.advisories.devices import Target
 from analyzers.advisories.platforms import Platform
 from analyzers.advisories.ranges import Key, Range, train_end, train_start
 from msplus.junos_release import JunosRelease, ReleaseError, parse_release
+from msplus.kinds import VerdictKind
 
-AFFECTED, NOT_AFFECTED, INDETERMINATE = "affected", "not_affected", "indeterminate"
-_VERDICT = {True: AFFECTED, False: NOT_AFFECTED, None: INDETERMINATE}
+AFFECTED: VerdictKind = "affected"
+NOT_AFFECTED: VerdictKind = "not_affected"
+INDETERMINATE: VerdictKind = "indeterminate"
+_VERDICT: dict[bool | None, VerdictKind] = {True: AFFECTED, False: NOT_AFFECTED, None: INDETERMINATE}
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     entry: Entry
-    verdict: str
+    verdict: VerdictKind
     evidence: tuple[str, ...]
     fixed_in: tuple[str, ...] = ()
 

@@ -7,7 +7,6 @@ rule that needs an unknown fact is skipped with the reason, never passed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,11 +14,13 @@ from typing import Any
 
 from analyzers.cacr import references
 from analyzers.cacr.patterns import Match, Pattern, find, find_below, index_by_word
-from msplus.errors import InputError
 from msplus.junos_release import ReleaseError, parse_release
 from msplus.junosconf import ConfigTree, Node
 from msplus.junosconf.node import needs_quotes
 from msplus.junosconf.setform import write_set
+from msplus.records import DeviceProfile
+from snapshots.layout import PROFILE
+from snapshots.reader import DeviceSnapshot, read_profile_file
 
 MAX_EVIDENCE = 6  # set lines quoted per statement in a finding
 
@@ -47,31 +48,35 @@ class Facts:
                 "virtual_chassis": self.virtual_chassis, "sources": list(self.sources)}
 
 
-def facts_from_profile(data: dict[str, Any], source: str) -> Facts:
-    """Facts from a profile (profile.json of a snapshot, or DeviceProfile.to_json())."""
-    engines = data.get("routing_engines")
+def facts_from_profile(profile: DeviceProfile | None, source: str) -> Facts:
+    """Facts from a device profile (None: nothing known but where that was said)."""
+    if profile is None:
+        return Facts(sources=(source,))
     return Facts(
-        family=data.get("family") or None,
-        evolved=data.get("evolved") if isinstance(data.get("evolved"), bool) else None,
-        routing_engines=engines if isinstance(engines, int) and engines > 0 else None,
-        cluster=data.get("cluster") if isinstance(data.get("cluster"), bool) else None,
-        virtual_chassis=data.get("virtual_chassis") if isinstance(data.get("virtual_chassis"), bool) else None,
-        hostname=data.get("hostname") or None,
+        family=profile.family or None,
+        evolved=profile.evolved,
+        routing_engines=profile.routing_engines if profile.routing_engines > 0 else None,
+        cluster=profile.cluster,
+        virtual_chassis=profile.virtual_chassis,
+        hostname=profile.hostname or None,
         sources=(source,),
     )
 
 
 def read_profile(path: Path) -> Facts:
-    """Facts from a profile.json file. Raises InputError for a file that is not a JSON object."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-    except ValueError as exc:
-        raise InputError(f"not a readable profile: {exc}", path=str(path)) from exc
-    if not isinstance(data, dict):
-        raise InputError("a profile is a JSON object", path=str(path))
-    return facts_from_profile(data, str(path))
+    """Facts from a profile.json file. Raises InputError for a file that is not a profile this tool wrote."""
+    return facts_from_profile(read_profile_file(path), str(path))
+
+
+def folder_facts(folder: Path) -> Facts:
+    """Facts of a snapshot device folder: its profile.json, else profiled from its facts replies."""
+    snap = DeviceSnapshot.open(folder, build_missing_profile=True)
+    if snap.profile is None:
+        why = "; ".join(snap.profile_problems) or "no profile.json and no facts replies"
+        return Facts(sources=(f"{folder.name}: {why}",))
+    has_file = (folder / PROFILE).is_file()
+    return facts_from_profile(snap.profile, str(folder / PROFILE) if has_file else
+                              f"{folder.name}: profiled from the facts replies")
 
 
 def with_config_facts(facts: Facts, tree: ConfigTree) -> Facts:

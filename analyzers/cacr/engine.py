@@ -18,9 +18,10 @@ from analyzers.cacr import references
 from analyzers.cacr.checks import Hit, NotApplicable, Unknown
 from analyzers.cacr.context import Context, Facts
 from analyzers.cacr.patterns import Match, Pattern
-from analyzers.cacr.rules import SEVERITIES, Each, Forbid, Named, Require, Rule
+from analyzers.cacr.rules import Each, Forbid, Named, Require, Rule
 from msplus.junosconf import Node
 from msplus.junosconf.node import paused_gc
+from msplus.kinds import SEVERITIES, Applicability, RuleStatus, Severity
 from msplus.records import Finding
 
 EACH_EVIDENCE = 3  # set lines quoted per item (a neighbour, an interface) in require_each findings
@@ -35,7 +36,7 @@ class RuleFinding:
     rule: str
     title: str
     category: str
-    severity: str
+    severity: Severity
     message: str
     evidence: tuple[str, ...]
     remediation: tuple[str, ...]
@@ -62,7 +63,7 @@ class RuleFinding:
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     rule: str
-    status: str  # fail | pass | not_applicable | skipped
+    status: RuleStatus
     reason: str | None = None
     findings: int = 0
 
@@ -145,7 +146,7 @@ def _index_words(rules: Sequence[Rule]) -> set[str]:
 
 # ---------------------------------------------------------------------------------------------- applicability
 
-def applicability(rule: Rule, facts: Facts) -> tuple[str, str | None]:
+def applicability(rule: Rule, facts: Facts) -> tuple[Applicability, str | None]:
     """("ok", None), ("not_applicable", why) when a known fact rules the rule out, or ("skipped", why) when a fact
     it needs is unknown."""
     a = rule.applies

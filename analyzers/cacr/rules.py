@@ -45,14 +45,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analyzers.cacr.checks import REGISTRY, NamedCheck, Params
 from analyzers.cacr.patterns import Pattern, parse_pattern
+from msplus.catalogfile import CatalogFormat, read_located, validate_catalog
 from msplus.errors import InputError, ProblemsError
 from msplus.families import known_families
-from msplus.yamlsource import Loc, Locator, check_header, item_id, load_located, pydantic_message
+from msplus.kinds import Severity
+from msplus.yamlsource import Loc, Locator, item_id, pydantic_message
 
 SCHEMA_VERSION = 1
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "catalogs" / "cacr-rules.yaml"
 CATEGORIES = ("security", "resilience", "scalability", "efficiency")
-SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
 CHECK_KINDS = ("require", "forbid", "require_each", "forbid_each", "named")
 REMEDIATION_VERBS = ("set", "delete", "deactivate", "activate", "insert", "rename", "request")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -125,7 +126,7 @@ class RuleIn(_Model):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
     title: str = Field(min_length=1)
     category: Literal["security", "resilience", "scalability", "efficiency"]
-    severity: Literal["critical", "high", "medium", "low", "info"]
+    severity: Severity
     applies: AppliesIn = Field(default_factory=AppliesIn)
     check: CheckIn
     message: str = Field(min_length=1)
@@ -205,7 +206,7 @@ class Rule:
     id: str
     title: str
     category: str
-    severity: str
+    severity: Severity
     applies: Applies
     check: Check
     message: Template
@@ -248,38 +249,15 @@ def load_rules(paths: Sequence[str | Path] = ()) -> RuleSet:
 
 
 def load_rule_file(path: str | Path) -> list[Rule]:
-    try:
-        data, locator = load_located(path)
-    except InputError as exc:  # unreadable, not UTF-8, invalid YAML, duplicate key: already located
-        raise RuleFileError([exc]) from exc
+    data, locator = read_located(path, RULE_FILE_FORMAT)
     return validate(data, locator)
 
 
 def validate(data: Any, locator: Locator) -> list[Rule]:
-    header = check_header(data, locator, version=SCHEMA_VERSION, shape="schema_version and rules")
-    if header:
-        raise RuleFileError(header)
-    try:
-        parsed = RuleFileIn.model_validate(data)
-    except ValidationError as exc:
-        raise RuleFileError([_pydantic_problem(err, data, locator) for err in exc.errors(include_url=False)][:50]) \
-            from None
-    problems: list[InputError] = []
-    rules = []
-    first: dict[str, int] = {}
-    for index, model in enumerate(parsed.rules):
-        loc: Loc = ("rules", index)
-        if model.id in first:
-            problems.append(_error(locator, f"duplicate id (first at rules[{first[model.id]}])", (*loc, "id"),
-                                   model.id))
-            continue
-        first[model.id] = index
-        rule = _compile(model, loc, locator, problems)
-        if rule is not None:
-            rules.append(rule)
-    if problems:
-        raise RuleFileError(problems[:50])
-    return rules
+    def compile_rule(model: RuleIn, loc: Loc, problems: list[InputError]) -> Rule | None:
+        return _compile(model, loc, locator, problems)
+
+    return list(validate_catalog(data, locator, RULE_FILE_FORMAT, compile_rule).items)
 
 
 def _pydantic_problem(err: Any, data: dict[str, Any], locator: Locator) -> InputError:
@@ -413,3 +391,7 @@ def _item_placeholders(patterns: tuple[Pattern, ...]) -> frozenset[str]:
     """{path} and one {n} per wildcard every pattern has (a placeholder must be fillable whichever matched)."""
     count = min((p.wildcards for p in patterns), default=0)
     return frozenset({"path", *(str(n) for n in range(1, count + 1))})
+
+
+RULE_FILE_FORMAT = CatalogFormat(model=RuleFileIn, error=RuleFileError, version=SCHEMA_VERSION, list_key="rules",
+                                 item_word="rule", shape="schema_version and rules", translate=_pydantic_problem)

@@ -7,7 +7,6 @@ for every reply that is not there, why (not collected, answered with an error, u
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from collections.abc import Mapping
@@ -18,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.health.parsers import PARSERS, parse_reply
-from msplus.errors import MalformedReplyError
-from msplus.records import DeviceProfile
-from snapshots.layout import PROFILE
+from msplus.errors import InputError, MalformedReplyError
+from msplus.records import DeviceProfile, RawReply
 from snapshots.plan import load_plan
+from snapshots.reader import DeviceSnapshot, SnapshotMeta
 from snapshots.replies import reply_errors
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ class DeviceHealth:
 
 @lru_cache(maxsize=1)
 def plan_files() -> dict[str, str]:
-    """RPC -> snapshot file name, from collectors/plan.yaml (every purpose)."""
+    """RPC -> snapshot file name, from snapshots/plan.yaml (every purpose)."""
     return {r.rpc: r.file for r in load_plan(("facts", "configuration", "health"))}
 
 
@@ -64,11 +63,12 @@ def read_device(folder: str | Path, *, role: str | None = None, profile: DeviceP
     """Parse every health-relevant reply of one device folder. Never raises for a bad reply: it is recorded in
     ``missing`` with the reason (a parser bug included, logged)."""
     path = Path(folder)
-    meta = _json(path / "meta.json")
-    replies: dict[str, dict[str, Any]] = {str(r.get("file")): r for r in meta.get("replies") or ()
-                                          if isinstance(r, dict)}
-    family, model = (profile.family, profile.model) if profile else _profile_fields(path)
-    stopped = _collection_error(meta)
+    snap = _snapshot(path)
+    meta = snap.meta if snap else None
+    replies = {r.file: r for r in meta.replies} if meta else {}
+    profile = profile or (snap.profile if snap else None)
+    family, model = (profile.family, profile.model) if profile else (None, None)
+    stopped = f"{meta.error_kind}: {meta.error}" if meta and not meta.ok and meta.error_kind else None
     records: dict[str, Any] = {}
     missing: dict[str, str] = {}
     for rpc, func in PARSERS.items():
@@ -87,13 +87,14 @@ def read_device(folder: str | Path, *, role: str | None = None, profile: DeviceP
             missing[rpc] = why or f"{file}: no data"
     clock, own_clock = _clock(records, meta)
     return DeviceHealth(
-        device=name or meta.get("device") or path.name, family=family, model=model, role=role,
-        collected_at=meta.get("started"), clock=clock, device_clock=own_clock, records=records, missing=missing,
+        device=name or path.name, family=family, model=model, role=role,
+        collected_at=meta.started if meta else None, clock=clock, device_clock=own_clock, records=records,
+        missing=missing,
         config_sha256=_config_hash(path, replies), collection_error=stopped, folder=path,
     )
 
 
-def _read_one(folder: Path, file: str, rpc: str, func: Any, meta_reply: dict[str, Any] | None,
+def _read_one(folder: Path, file: str, rpc: str, func: Any, meta_reply: RawReply | None,
               stopped: str | None) -> tuple[Any, str | None]:
     target = folder / file
     if not target.is_file():
@@ -104,8 +105,8 @@ def _read_one(folder: Path, file: str, rpc: str, func: Any, meta_reply: dict[str
     except MalformedReplyError as exc:
         return None, f"{file}: unreadable reply ({exc})"
     errors = reply_errors(root)
-    if meta_reply is not None and not meta_reply.get("ok", True) and not errors:
-        errors = [str(meta_reply.get("error") or "error")]
+    if meta_reply is not None and not meta_reply.ok and not errors:
+        errors = [meta_reply.error or "error"]
     if errors:
         if any(_NOT_RUNNING.search(e) for e in errors):
             return func(root), None  # "BGP is not running" is an answer, not a failure
@@ -123,34 +124,23 @@ def _absent(folder: Path, file: str, stopped: str | None) -> str:
     return f"{file}: not collected"
 
 
-def _json(path: Path) -> dict[str, Any]:
+def _snapshot(folder: Path) -> DeviceSnapshot | None:
+    """The folder's meta and profile; None when they cannot be trusted (the replies are still read)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return DeviceSnapshot.open(folder)
+    except InputError as exc:
+        log.warning("%s", exc)
+        return None
 
 
-def _profile_fields(folder: Path) -> tuple[str | None, str | None]:
-    profile = _json(folder / PROFILE)
-    return profile.get("family"), profile.get("model")
-
-
-def _collection_error(meta: dict[str, Any]) -> str | None:
-    error = meta.get("error")
-    if meta.get("ok") is False and isinstance(error, dict):
-        return f"{error.get('kind')}: {error.get('message')}"
-    return None
-
-
-def _clock(records: Mapping[str, Any], meta: dict[str, Any]) -> tuple[int | None, bool]:
+def _clock(records: Mapping[str, Any], meta: SnapshotMeta | None) -> tuple[int | None, bool]:
     """The device's clock when it answered (True), else the time the collection started (False)."""
     uptimes = records.get("get-system-uptime-information")
     for entry in uptimes.entries if uptimes else ():
         if entry.current_seconds:
             return int(entry.current_seconds), True
-    started = meta.get("started")
-    if isinstance(started, str):
+    started = meta.started if meta else None
+    if started:
         try:
             return int(datetime.fromisoformat(started).timestamp()), False
         except ValueError:
@@ -158,13 +148,13 @@ def _clock(records: Mapping[str, Any], meta: dict[str, Any]) -> tuple[int | None
     return None, False
 
 
-def _config_hash(folder: Path, replies: dict[str, dict[str, Any]]) -> str | None:
+def _config_hash(folder: Path, replies: Mapping[str, RawReply]) -> str | None:
     file = plan_files().get(CONFIG_RPC)
     if file is None:
         return None
     reply = replies.get(file)
-    if reply is not None and reply.get("ok", True) and isinstance(reply.get("sha256"), str):
-        return str(reply["sha256"])
+    if reply is not None and reply.ok and reply.sha256:
+        return reply.sha256
     target = folder / file
     if target.is_file():
         return hashlib.sha256(target.read_bytes()).hexdigest()

@@ -12,6 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from msplus.kinds import HealthStatus
+
 STATUSES = ("ok", "warning", "critical", "unknown")
 RANK = {"ok": 0, "warning": 1, "critical": 2}  # unknown has no rank: it is neither better nor worse
 
@@ -303,7 +305,7 @@ class CheckResult:
 
     device: str
     check: str
-    status: str
+    status: HealthStatus
     value: float | None
     threshold: dict[str, Any] | None
     action: str

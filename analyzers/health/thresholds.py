@@ -25,16 +25,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from msplus.catalogfile import CatalogFormat, read_located, validate_catalog
 from msplus.errors import InputError, ProblemsError
 from msplus.families import known_families as _known
-from msplus.yamlsource import Loc, Locator, check_header, load_located, pydantic_message
+from msplus.kinds import HealthStatus
+from msplus.yamlsource import Loc, Locator
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "catalogs" / "health-checks.yaml"
 SCHEMA_VERSION = 1
@@ -97,7 +100,7 @@ class Limits:
     critical: float | None
     source: str = "default"  # or "family ex", "role access", "family srx, role firewall"
 
-    def status(self, value: float) -> str:
+    def status(self, value: float) -> HealthStatus:
         def hit(limit: float | None) -> bool:
             if limit is None:
                 return False
@@ -193,43 +196,21 @@ def _default() -> Thresholds:
 
 
 def _load(path: Path) -> Thresholds:
-    try:
-        data, locator = load_located(path)
-    except InputError as exc:  # unreadable, invalid YAML, duplicate key: one problem, already located
-        raise ThresholdsError([exc]) from exc
+    data, locator = read_located(path, THRESHOLDS_FORMAT)
     return validate(data, locator)
 
 
 def validate(data: Any, locator: Locator) -> Thresholds:
-    header = check_header(data, locator, version=SCHEMA_VERSION, shape="schema_version, comparison and checks")
-    if header:
-        raise ThresholdsError(header)
-    try:
-        parsed = ThresholdsIn.model_validate(data)
-    except ValidationError as exc:
-        raise ThresholdsError([_pydantic_problem(err, locator) for err in exc.errors(include_url=False)][:50]) \
-            from None
-    problems: list[InputError] = []
-    checks = []
-    seen: dict[str, int] = {}
-    for index, model in enumerate(parsed.checks):
-        loc: Loc = ("checks", index)
-        if model.id in seen:
-            problems.append(locator.error(f"duplicate check id {model.id!r} (first at checks[{seen[model.id]}])",
-                                          (*loc, "id")))
-            continue
-        seen[model.id] = index
-        spec = _compile(model, loc, locator, problems)
-        if spec is not None:
-            checks.append(spec)
-    for required in REQUIRED_CHECKS:
-        if required not in seen:
-            problems.append(locator.error(f"the {required!r} check is required (the sweep reports unreachable "
-                                          "devices through it)", ("checks",)))
-    if problems:
-        raise ThresholdsError(problems[:50])
-    c = parsed.comparison
-    return Thresholds(tuple(checks), Comparison(c.errors_per_hour, c.drops_per_hour, c.carrier_transitions_per_hour),
+    def compile_check(model: CheckIn, loc: Loc, problems: list[InputError]) -> CheckSpec | None:
+        return _compile(model, loc, locator, problems)
+
+    def required(_parsed: ThresholdsIn, ids: Sequence[str]) -> list[InputError]:
+        return [locator.error(f"the {r!r} check is required (the sweep reports unreachable devices through it)",
+                              ("checks",)) for r in REQUIRED_CHECKS if r not in ids]
+
+    loaded = validate_catalog(data, locator, THRESHOLDS_FORMAT, compile_check, required)
+    c = loaded.parsed.comparison
+    return Thresholds(loaded.items, Comparison(c.errors_per_hour, c.drops_per_hour, c.carrier_transitions_per_hour),
                       locator.path)
 
 
@@ -283,10 +264,9 @@ def _order(direction: str, warning: float | None, critical: float | None, locato
                                       f"({critical:g})", loc))
 
 
-def _pydantic_problem(err: Any, locator: Locator) -> InputError:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in {"float", "int", "str"}))
-    return locator.error(pydantic_message(err), loc)
-
-
 def known_families() -> tuple[str, ...]:
     return tuple(sorted(_known()))
+
+
+THRESHOLDS_FORMAT = CatalogFormat(model=ThresholdsIn, error=ThresholdsError, version=SCHEMA_VERSION,
+                                  list_key="checks", item_word="check", shape="schema_version, comparison and checks")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.cacr.context import Facts, facts_from_profile, read_profile
+from analyzers.cacr.context import Facts, folder_facts
 from analyzers.cacr.engine import RuleFinding
 from analyzers.cacr.review import ReviewReport, review
 from analyzers.cacr.rules import CATEGORIES, DEFAULT_RULES, RuleSet, load_rules
@@ -31,7 +31,6 @@ from reports.model import (
     FindingRow,
     RuleTally,
 )
-from snapshots.layout import PROFILE
 
 CATEGORY_ORDER = ("scalability", "resilience", "efficiency", "security")  # the SDD's focus first
 assert set(CATEGORY_ORDER) == set(CATEGORIES)
@@ -89,8 +88,7 @@ class Cacr:
 
 
 def _facts(folder: Path, role: str | None) -> Facts:
-    profile = folder / PROFILE
-    facts = read_profile(profile) if profile.is_file() else facts_from_profile({}, f"{folder.name}: no profile")
+    facts = folder_facts(folder)
     if role:
         facts = dataclasses.replace(facts, role=role.lower(), sources=(*facts.sources, f"inventory: role {role}"))
     return facts

@@ -19,10 +19,11 @@ from analyzers.health.checks import unreachable, worst
 from analyzers.health.thresholds import DEFAULT_FILE
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
+from msplus.kinds import HealthStatus
 from reports.model import Chart, ChartBar, ChartSpec, FindingRow, Indicator, PhcDevice, PhcSection
 
 SEVERITY = {"critical": "critical", "warning": "medium", "unknown": "unknown"}
-STATUSES = ("critical", "warning", "unknown", "ok")
+STATUSES: tuple[HealthStatus, ...] = ("critical", "warning", "unknown", "ok")  # report order: worst first
 # Indicator groups by check-id prefix, for the spreadsheet's category column (first match wins).
 GROUPS = (("re-", "routing engine"), ("fpc-", "line cards"), ("chassis-alarms", "alarms"), ("system-alarms", "alarms"),
           ("chassis-cluster", "redundancy"), ("cluster-", "redundancy"), ("virtual-chassis", "redundancy"),

@@ -21,13 +21,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from analyzers.cacr.context import Facts, facts_from_profile, read_profile
+from analyzers.cacr.context import Facts, folder_facts, read_profile
 from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding
-from analyzers.cacr.rules import SEVERITIES, RuleFileError, RuleSet, load_rules
+from analyzers.cacr.rules import RuleFileError, RuleSet, load_rules
 from analyzers.cacr.target import Target, check_target
 from msplus.errors import InputError
 from msplus.junosconf.load import SNAPSHOT_FILES
-from snapshots.layout import PROFILE
+from msplus.kinds import SEVERITIES
 
 SHOWN_PER_RULE = 5  # findings of one rule printed in text form before "... and N more" (--all shows them all)
 
@@ -55,26 +55,8 @@ def _has_config(folder: Path) -> bool:
 
 
 def _device(folder: Path, args: argparse.Namespace) -> Target:
-    if args.profile:
-        facts = read_profile(Path(args.profile))
-    elif (folder / PROFILE).is_file():
-        facts = read_profile(folder / PROFILE)
-    else:
-        facts = _profiled(folder)
+    facts = read_profile(Path(args.profile)) if args.profile else folder_facts(folder)
     return Target(folder.name, folder, folder, _overrides(facts, args))
-
-
-def _profiled(folder: Path) -> Facts:
-    """Facts from the facts replies of a folder without profile.json (as an older snapshot may be)."""
-    from snapshots.profile import build_profile, fact_files  # lxml: only for folders that need it
-
-    if not any((folder / name).is_file() for name in fact_files()):
-        return Facts(sources=(f"{folder.name}: no profile.json and no facts replies",))
-    try:
-        profile = build_profile(folder)
-    except InputError as exc:
-        return Facts(sources=(f"{folder.name}: no profile.json, and the facts could not be read ({exc})",))
-    return facts_from_profile(profile.to_json(), f"{folder.name}: profiled from the facts replies")
 
 
 def _overrides(facts: Facts, args: argparse.Namespace) -> Facts:
@@ -102,7 +84,7 @@ def _rules(args: argparse.Namespace) -> RuleSet | None:
 def _failed(findings: Iterable[RuleFinding], threshold: str | None) -> bool:
     if threshold is None:
         return False
-    limit = SEVERITY_RANK[threshold]
+    limit = SEVERITIES.index(threshold)
     return any(SEVERITY_RANK[f.severity] <= limit for f in findings)
 
 
