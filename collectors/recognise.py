@@ -18,9 +18,9 @@ import yaml
 from lxml import etree
 
 from msplus import xmlsafe
+from msplus.commandtable import load_commands, normalise_cli
 from msplus.errors import InputError, MalformedReplyError
 from snapshots import cli_text
-from snapshots.plan import load_commands, normalise_cli
 
 ROOTS_FILE = Path(__file__).with_name("data") / "reply_roots.yaml"
 MAX_BYTES = 512 * 1024 * 1024

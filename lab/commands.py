@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
-
-from msplus.errors import InputError
-
-TABLE = Path(__file__).resolve().parent.parent / "msplus" / "data" / "commands.yaml"
+from msplus.commandtable import load_commands
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +33,9 @@ class Match:
 
 @cache
 def table() -> tuple[Entry, ...]:
-    """The shared command table; refuses a malformed one with InputError naming the file."""
-    data = yaml.safe_load(TABLE.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("schema_version") != 1:
-        raise InputError("expected schema_version: 1", path=str(TABLE))
-    entries = []
-    for i, item in enumerate(data.get("commands") or []):
-        try:
-            cli, rpc = item["cli"], item["rpc"]
-            args = tuple((str(k), v if v is True else str(v)) for k, v in (item.get("args") or {}).items())
-        except (TypeError, KeyError) as exc:
-            raise InputError("each command needs cli and rpc", path=str(TABLE), key=f"commands.{i}") from exc
-        entries.append(Entry(cli=cli, words=tuple(cli.split()), rpc=rpc, args=args))
-    return tuple(entries)
+    """The shared command table (msplus.commandtable); refuses a malformed one with InputError naming the file."""
+    return tuple(Entry(cli=cli, words=tuple(cli.split()), rpc=rpc, args=args)
+                 for cli, rpc, args in load_commands().entries)
 
 
 def extra_entries(clis: list[str] | tuple[str, ...]) -> tuple[Entry, ...]:

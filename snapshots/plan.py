@@ -8,17 +8,17 @@ Mistakes are refused with file, line and key before any device is contacted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from msplus.commandtable import COMMANDS_FILE, CommandTable, check_version, load_commands, rpc_args
 from msplus.errors import InputError
 from msplus.records import Request
 from msplus.yamlsource import Locator, load_located
 
 PLAN_FILE = Path(__file__).with_name("plan.yaml")
-COMMANDS_FILE = Path(__file__).resolve().parents[1] / "msplus" / "data" / "commands.yaml"
 PURPOSES = ("facts", "configuration", "health")
 DEFAULT_PURPOSES = PURPOSES
 
@@ -46,7 +46,7 @@ def _load_plan_cached(path: str, commands_path: str) -> tuple[Request, ...]:
     data, loc = load_located(Path(path), InputError)
     if not isinstance(data, dict):
         raise InputError("a plan is a mapping of purpose -> list of RPCs", path=path, line=1)
-    _check_version(data, loc)
+    check_version(data, loc)
     table = load_commands(Path(commands_path))
     requests: list[Request] = []
     files: dict[str, tuple[str, int]] = {}
@@ -67,11 +67,6 @@ def _load_plan_cached(path: str, commands_path: str) -> tuple[Request, ...]:
     return tuple(requests)
 
 
-def _check_version(data: dict[str, Any], loc: Locator) -> None:
-    if data.get("schema_version") != 1:
-        raise loc.error("schema_version must be 1", ("schema_version",))
-
-
 def _request(purpose: str, index: int, item: Any, loc: Locator, table: CommandTable) -> Request:
     where: tuple[str | int, ...] = (purpose, index)
     if not isinstance(item, dict):
@@ -89,71 +84,6 @@ def _request(purpose: str, index: int, item: Any, loc: Locator, table: CommandTa
         raise loc.error("not an RPC name (lowercase letters, digits and '-')", (*where, "rpc"))
     if not _SAFE_FILE.match(item["file"]):
         raise loc.error("must be a plain file name (no folders)", (*where, "file"))
-    args = _args(item.get("args", {}), loc, (*where, "args"))
+    args = rpc_args(item.get("args", {}), loc, (*where, "args"))
     return Request(purpose=purpose, rpc=item["rpc"], args=args, cli=table.cli_for(item["rpc"], args),
                    file=item["file"], optional=bool(item.get("optional", False)))
-
-
-def _args(raw: dict[str, Any], loc: Locator, where: Sequence[str | int]) -> tuple[tuple[str, str | bool], ...]:
-    out: list[tuple[str, str | bool]] = []
-    for name, value in raw.items():
-        if not isinstance(name, str) or not _RPC.match(name):
-            raise loc.error("argument names are RPC element names", (*where, str(name)))
-        if value is True or isinstance(value, str):
-            out.append((name, value))
-        else:
-            raise loc.error("an argument is a string or true (an empty element)", (*where, name))
-    return tuple(out)
-
-
-class CommandTable:
-    """CLI command <-> (RPC, args), from msplus/data/commands.yaml."""
-
-    def __init__(self, entries: Sequence[tuple[str, str, tuple[tuple[str, str | bool], ...]]]) -> None:
-        self.entries = tuple(entries)
-
-    def cli_for(self, rpc: str, args: tuple[tuple[str, str | bool], ...] = ()) -> str | None:
-        """The first CLI command whose RPC and arguments are exactly these."""
-        for cli, name, entry_args in self.entries:
-            if name == rpc and dict(entry_args) == dict(args):
-                return cli
-        return None
-
-    def rpc_for(self, cli: str) -> tuple[str, tuple[tuple[str, str | bool], ...]] | None:
-        """The RPC for a CLI command as typed (extra spaces and pipes such as ``| display xml`` ignored)."""
-        wanted = normalise_cli(cli)
-        for entry_cli, rpc, args in self.entries:
-            if entry_cli == wanted:
-                return rpc, args
-        return None
-
-
-def normalise_cli(cli: str) -> str:
-    """``show  version | display xml | no-more`` -> ``show version``."""
-    return " ".join(cli.split("|", 1)[0].split())
-
-
-def load_commands(path: Path = COMMANDS_FILE) -> CommandTable:
-    return _load_commands_cached(str(path))
-
-
-@lru_cache(maxsize=4)
-def _load_commands_cached(path: str) -> CommandTable:
-    data, loc = load_located(Path(path), InputError)
-    if not isinstance(data, dict) or set(data) - {"schema_version", "commands"}:
-        raise InputError("expected schema_version and commands", path=path, line=1)
-    _check_version(data, loc)
-    commands = data.get("commands")
-    if not isinstance(commands, list):
-        raise loc.error("must be a list", ("commands",))
-    entries = []
-    for index, item in enumerate(commands):
-        where: tuple[str | int, ...] = ("commands", index)
-        if not isinstance(item, dict) or not isinstance(item.get("cli"), str) or not isinstance(item.get("rpc"), str):
-            raise loc.error("an entry is a mapping with cli and rpc strings", where)
-        unknown = set(item) - {"cli", "rpc", "args"}
-        if unknown:
-            raise loc.error("unknown key", (*where, sorted(unknown)[0]))
-        args = _args(item.get("args") or {}, loc, (*where, "args"))
-        entries.append((normalise_cli(item["cli"]), item["rpc"], args))
-    return CommandTable(entries)

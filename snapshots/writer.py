@@ -24,9 +24,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
-from msplus.kinds import FailureKind
 from msplus import __version__
 from msplus.errors import InputError
+from msplus.kinds import FailureKind
 from msplus.records import CollectionResult, Device, RawReply, Request
 from snapshots.layout import META, PROFILE, SCHEMA_VERSION
 from snapshots.profile import profile_from_files

@@ -8,8 +8,9 @@ import pytest
 
 from collectors import base
 from collectors.base import Collector, get, register
+from msplus.commandtable import COMMANDS_FILE, load_commands
 from msplus.errors import InputError
-from snapshots.plan import COMMANDS_FILE, load_commands, load_plan
+from snapshots.plan import load_plan
 
 
 def test_plan_from_file_with_cli_commands() -> None:
