@@ -15,7 +15,7 @@ from analyzers.services import CATALOGS, Loaded
 from analyzers.services.sources import describe
 from reports.model import FindingRow, severity_of_advisory
 
-DEFAULT_CATALOGS = (CATALOGS / "juniper-cve.yaml", CATALOGS / "juniper-pbn.yaml")
+DEFAULT_CATALOGS = (CATALOGS / "juniper-cve.yaml",)
 FIXES_SHOWN = 6  # fixed releases quoted in a recommendation before "..."
 
 
@@ -57,7 +57,15 @@ def match(catalog: Catalog, snapshot: Path, devices: Sequence[str]) -> list[Devi
     return [found[d] for d in devices if d in found]
 
 
-def finding(device: str, verdict: Verdict, recommended: str | None) -> FindingRow:
+SOURCES = {"security_advisory": "security_advisory", "problem_report": "problem_report", "bug_notification": "pbn"}
+
+
+def source_of(entry: Entry) -> str:
+    """What a finding from ``entry`` is, in the report's words: pbn, problem_report or security_advisory."""
+    return SOURCES[entry.kind]
+
+
+def finding(device: str, verdict: Verdict, recommended: str | None, *, source: str | None = None) -> FindingRow:
     entry = verdict.entry
     why = [e for e in verdict.evidence if not e.startswith("platform")]
     message = f"{verdict.verdict}: {why[0] if why else entry.title}"
@@ -66,7 +74,7 @@ def finding(device: str, verdict: Verdict, recommended: str | None) -> FindingRo
         category=entry.kind, status=verdict.verdict, message=message, evidence=verdict.evidence,
         recommendation=recommendation(entry, verdict.fixed_in, recommended,
                                       confirm=verdict.verdict == "indeterminate"),
-        reference=entry.advisory or entry.id,
+        reference=entry.advisory or entry.id, source=source or source_of(entry),
     )
 
 
