@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_helpers import DAY, Lab, ledger_with_credits, open_at, served_lab
-
 from msplus.cli import main
+from report_helpers import DAY, Lab, ledger_with_credits, open_at, served_lab
 
 
 @pytest.fixture(scope="module")

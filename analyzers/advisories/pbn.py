@@ -268,7 +268,7 @@ def _notification(n: NotificationIn, index: int, locator: Locator, problems: lis
 
 
 def _entry(n: NotificationIn, d: DefectIn) -> dict[str, Any]:
-    ranges = []
+    ranges: list[dict[str, Any]] = []
     for a in d.affected:
         if a.before is not None:
             ranges.append({"fixed": [a.before], "source": "manual", "text": f"releases before {a.before}"})

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from analyzers.advisories.catalog import Catalog, Condition, Entry, load_catalogs
+from analyzers.advisories.catalog import Catalog, Condition, Entry
 from analyzers.advisories.devices import Target
 from analyzers.advisories.hardware import Hit, Notice, is_notices_file, load_notices
 from analyzers.advisories.hardware import match as match_notices
@@ -152,7 +152,8 @@ def hardware_finding(device: str, hit: Hit) -> FindingRow:
     recommendation = ("Plan the replacement of " + ", ".join(hit.slots) + " before the end of support date."
                       if dates else "Plan the replacement of " + ", ".join(hit.slots) + "; the notice's dates are "
                       "not public, so ask Juniper for the end of support date before planning.")
-    return FindingRow(device=device, id=n.id, title=f"{', '.join(n.models or n.cli_names)} {n.status.replace('_', ' ')}",
+    title = f"{', '.join(n.models or n.cli_names)} {n.status.replace('_', ' ')}"
+    return FindingRow(device=device, id=n.id, title=title,
                       severity="medium", category="hardware", status="affected", message=message,
                       evidence=(*hit.evidence, n.describe(), f"Source: {n.source_title}, {n.source_url}"),
                       recommendation=recommendation, reference=n.id, source="hardware_notice")
