@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from msplus.cli import main
 from report_helpers import DAY, Lab, ledger_with_credits, open_at, served_lab
+
+from app.cli import main
 
 
 @pytest.fixture(scope="module")
