@@ -357,8 +357,13 @@ def _release_verdict(block: Block, rel: JunosRelease, hits: list[Hit]) -> tuple[
     return value, f"release {rel} is in no affected range of this entry"
 
 
+_SOURCES = {"solutions": "the advisory's list of fixed releases", "changes": "the advisory's release changes",
+            "description": "the advisory's description", "daily": "the train's releases"}
+
+
 def _src(rng: Range) -> str:
-    return "" if rng.source in ("versions", "manual") else f", from {rng.source}[]"
+    """Where a range came from, in words a customer reads (never the source format's field names)."""
+    return "" if rng.source in ("versions", "manual") else f", as given by {_SOURCES.get(rng.source, 'the advisory')}"
 
 
 def _fixed_in(blocks: list[Block], rel: JunosRelease | None) -> tuple[str, ...]:

@@ -154,16 +154,32 @@ class Feed:
 
 
 def load_feeds(paths: Sequence[str | Path]) -> list[Feed]:
+    """JSON feeds, and YAML advisory catalogs holding bug notifications (each ``bug_notification`` entry one
+    notification; other kinds are not PBNs and are left out)."""
     problems: list[InputError] = []
     feeds = []
     for path in paths:
         try:
-            feeds.append(load_feed(path))
-        except PbnFeedError as exc:
+            feeds.append(load_feed(path) if Path(path).suffix.lower() not in (".yaml", ".yml") else
+                         _from_catalog(path))
+        except (PbnFeedError, CatalogError) as exc:
             problems.extend(exc.problems)
     if problems:
         raise PbnFeedError(problems)
     return feeds
+
+
+def _from_catalog(path: str | Path) -> Feed:
+    from analyzers.advisories.catalog import load_catalog
+
+    catalog = load_catalog(path)
+    notes = []
+    for e in catalog.entries:
+        if e.kind != "bug_notification":
+            continue
+        day = date.fromisoformat(e.model.published) if e.model.published else date.min
+        notes.append(Notification(e.advisory or e.id, day, day, day, e.title, None, (e,), tuple(e.model.references)))
+    return Feed(str(path), Path(path).name, False, tuple(sorted(notes, key=lambda n: (n.published, n.id))))
 
 
 def load_feed(path: str | Path) -> Feed:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from analyzers.advisories.catalog import Entry
+from analyzers.advisories.catalog import Catalog, Entry
 from analyzers.advisories.match import Verdict
 from analyzers.advisories.pbn import Feed, load_feeds
 from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
@@ -63,8 +63,8 @@ class Pbnir:
         period = _period(inputs.since, on, inputs.since_basis, len(chosen),
                          sum(len(f.notifications) for f in feeds))
         names = [d.name for d in inputs.devices]
-        catalog = feeds[0].catalog(chosen) if feeds else None
-        per_device = matching.match(catalog, inputs.snapshot, names) if catalog and catalog.entries else []
+        catalog = Catalog(tuple(e for n in chosen for e in n.entries), tuple(f.path for f in feeds))
+        per_device = matching.match(catalog, inputs.snapshot, names) if catalog.entries else []
         findings: list[FindingRow] = []
         by_entry: dict[str, tuple[Entry, list[tuple[str, Verdict]]]] = {}
         for dv in per_device:
@@ -80,8 +80,9 @@ class Pbnir:
                     f"match the deployed profile across {len({f.device for f in findings})} of {len(names)} "
                     "reviewed device(s).")
         findings.sort(key=lambda f: (names.index(f.device), SEVERITY_RANK[f.severity], f.status, f.id))
+        caveats = (*loaded.notes, *matching.caveats(loaded, [e for e, _ in by_entry.values()]))
         return Analysis(tuple(findings), section, ChartSpec("Matching notifications by device and severity"),
-                        headline, loaded.notes)
+                        headline, caveats)
 
 
 def _period(since: date | None, on: date, basis: str, chosen: int, total: int) -> str:
