@@ -290,5 +290,7 @@ def test_findings_from_a_demonstration_catalog_carry_a_caveat(reviews: Any, tmp_
     assert data["section"]["notifications"][0]["kind"] == "bug_notification"
     assert any(n.startswith("Caveat:") for n in data["section"]["call_notes"])
     assert "<strong>Read first.</strong>" in outcome.files["html"].read_text(encoding="utf-8")
-    # The shipped catalogs: the demonstration one matches no lab device, so the lab reviews carry no caveat.
-    assert report(reviews[0]["pbnir"])["notes"] == []
+    # The shipped PBN feed is a sample (real defects, made-up bulletins): the lab PBNIR says so, once.
+    notes = report(reviews[0]["pbnir"])["notes"]
+    assert len(notes) == 1 and "a sample feed" in notes[0]
+    assert report(reviews[0]["piir"])["notes"] == []

@@ -37,7 +37,7 @@ class DeviceConfig:
         try:
             return cls(path, load(path).effective())
         except (AssessError, OSError, ValueError) as exc:
-            return cls(path, error=f"configuration unreadable ({exc})")
+            return cls(path, error=f"configuration unreadable ({readable_error(exc)})")
 
     def match(self, condition: Condition) -> list[Node]:
         if condition.pattern not in self._memo:
@@ -55,6 +55,15 @@ class DeviceConfig:
             if id(n) in self._lines:
                 return self._lines[id(n)]
         return "set " + " ".join(node.path)
+
+
+def readable_error(exc: BaseException) -> str:
+    """What went wrong, for a customer's report: the problem and its line, never the local file path."""
+    problem = getattr(exc, "problem", None)
+    if problem is None:
+        return type(exc).__name__ if isinstance(exc, OSError) else str(exc)
+    line = getattr(exc, "line", None)
+    return f"line {line}: {problem}" if line else str(problem)
 
 
 def _match(tree: ConfigTree, segments: tuple[tuple[str, ...], ...]) -> list[Node]:

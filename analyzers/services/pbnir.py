@@ -52,8 +52,8 @@ class Pbnir:
             raise InputError("PBNIR needs at least one PBN feed (catalogs/pbn/*.json or --catalog FEED.json)")
         sources = tuple(describe(Path(f.path), "PBN feed", sum(len(n.entries) for n in f.notifications))
                         for f in feeds)
-        notes = tuple(f"{f.name}: a sample feed (real public defects, made-up bulletins); say so to the customer."
-                      for f in feeds if f.sample)
+        notes = tuple(f"{f.name}: a sample feed. Its defects are real and public, its bulletins are made up to "
+                      "show the format: say so to the customer." for f in feeds if f.sample)
         return Loaded(tuple(feeds), sources, notes)
 
     def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
@@ -74,13 +74,13 @@ class Pbnir:
         notifications = sorted((_notification(e, hits, len(names)) for e, hits in by_entry.values()),
                                key=lambda n: (SEVERITY_RANK[n.severity], -len(n.devices), n.id))
         upgrades = tuple((dv.device, dv.target.version, dv.plan.recommended) for dv in per_device)
-        section = PbnirSection(tuple(notifications), _call_notes(notifications, upgrades, loaded.notes, period),
+        caveats = (*loaded.notes, *matching.caveats(loaded, [e for e, _ in by_entry.values()]))
+        section = PbnirSection(tuple(notifications), _call_notes(notifications, upgrades, caveats, period),
                                upgrades, period=period, feeds=tuple(f.name for f in feeds))
         headline = (f"{len(chosen)} notification(s) published in the period; {len(notifications)} defect(s) from them "
                     f"match the deployed profile across {len({f.device for f in findings})} of {len(names)} "
                     "reviewed device(s).")
         findings.sort(key=lambda f: (names.index(f.device), SEVERITY_RANK[f.severity], f.status, f.id))
-        caveats = (*loaded.notes, *matching.caveats(loaded, [e for e, _ in by_entry.values()]))
         return Analysis(tuple(findings), section, ChartSpec("Matching notifications by device and severity"),
                         headline, caveats)
 

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from analyzers.advisories.catalog import Catalog, Condition, Entry
+from analyzers.advisories.configcheck import readable_error
 from analyzers.advisories.devices import Target
 from analyzers.advisories.hardware import Hit, Notice, is_notices_file, load_notices
 from analyzers.advisories.hardware import match as match_notices
@@ -237,7 +238,7 @@ def _redundancy_config(target: Target, reasons: list[str]) -> tuple[bool, bool]:
     try:
         tree = load(target.config).effective()
     except InputError as exc:
-        reasons.append(f"configuration unreadable ({exc}): GRES and NSR taken as not configured")
+        reasons.append(f"configuration unreadable ({readable_error(exc)}): GRES and NSR taken as not configured")
         return False, False
     found = []
     for text in (GRES, NSR):
