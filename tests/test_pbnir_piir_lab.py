@@ -48,7 +48,14 @@ def test_pbnir_and_piir_are_different_documents(lab: Lab, snapshot: Path, tmp_pa
     pbn_sources = {f["source"] for f in pbnir["findings"]}
     piir_sources = {f["source"] for f in piir["findings"]}
     assert pbn_sources == {"pbn"}
-    assert {"security_advisory", "problem_report"} <= piir_sources and "pbn" not in piir_sources
+    assert {"security_advisory", "problem_report", "hardware_notice"} <= piir_sources and "pbn" not in piir_sources
+    # the EX4200 virtual chassis (sg-acc-1): Juniper's end of support for the EX4200 passed on 2024-06-30
+    hw = [f for f in piir["findings"] if f["source"] == "hardware_notice"]
+    assert [(f["device"], f["id"]) for f in hw] == [("sg-acc-1", "EOL-EX4200")]
+    assert "support ended on 2024-06-30" in hw[0]["recommendation"] and hw[0]["severity"] == "high"
+    assert any("support.juniper.net/support/eol/hardware/ex_series" in line for line in hw[0]["evidence"])
+    acc = next(d for d in piir["section"]["devices"] if d["name"] == "sg-acc-1")
+    assert any(i["source"] == "hardware_notice" and i["area"] == "hardware" for i in acc["issues"])
     # PBNIR: per notification the exposed devices and why, an assessment, a recommendation; the call's agenda
     section = pbnir["section"]
     assert section["notifications"] and all(n["assessment"] and n["recommendation"] and n["devices"]

@@ -9,9 +9,11 @@ against the chassis inventory a snapshot holds.
         cli_names: [RE-850]              # descriptions as the inventory shows them (description)
         status: end_of_life              # end_of_life | end_of_support | end_of_sale
         last_order: unknown              # YYYY-MM-DD or unknown: nothing is estimated
+        end_of_engineering: unknown      # no more software fixes after it
         end_of_support: unknown
         replacement: unknown
-        source: {url: ..., title: ..., says: ...}   # where every fact above comes from
+        source: {url: ..., title: ..., says: ..., read_from: ...}   # where every fact above comes from (and a
+                                         # public copy of the page when the page itself is behind a login)
 
 ``load_notices(path)`` validates the file (InputError with file, line and key); ``match(notices, modules)`` gives
 the notices whose model or CLI name a module of the inventory carries, with the slot as evidence.
@@ -44,6 +46,7 @@ class SourceIn(_Model):
     url: str = Field(pattern=r"^https?://")
     title: str
     says: str
+    read_from: str | None = Field(default=None, pattern=r"^https?://")  # a public copy, when the page is not
 
 
 class NoticeIn(_Model):
@@ -53,11 +56,12 @@ class NoticeIn(_Model):
     cli_names: list[str] = Field(default_factory=list)
     status: Literal["end_of_life", "end_of_support", "end_of_sale"]
     last_order: str = "unknown"
+    end_of_engineering: str = "unknown"
     end_of_support: str = "unknown"
     replacement: str = "unknown"
     source: SourceIn
 
-    @field_validator("last_order", "end_of_support", mode="before")
+    @field_validator("last_order", "end_of_engineering", "end_of_support", mode="before")
     @classmethod
     def _date(cls, value: object) -> object:
         if isinstance(value, date):
@@ -81,16 +85,23 @@ class Notice:
     cli_names: tuple[str, ...]
     status: str
     last_order: str
+    end_of_engineering: str
     end_of_support: str
     replacement: str
     source_url: str
     source_title: str
     source_says: str
+    source_copy: str | None = None
 
     def describe(self) -> str:
         what = {"end_of_life": "end of life", "end_of_support": "end of support", "end_of_sale": "end of sale"}
         return (f"{', '.join(self.models or self.cli_names)}: {what[self.status]} (notice {self.id}); last order "
-                f"date {self.last_order}, end of support {self.end_of_support}, replacement {self.replacement}.")
+                f"date {self.last_order}, end of engineering {self.end_of_engineering}, end of support "
+                f"{self.end_of_support}, replacement {self.replacement}.")
+
+    def support_ended(self, on: date) -> bool | None:
+        """Whether the end of support date has passed on ``on``; None when the date is unknown."""
+        return None if self.end_of_support == "unknown" else date.fromisoformat(self.end_of_support) < on
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +109,7 @@ class Hit:
     notice: Notice
     slots: tuple[str, ...]  # where the inventory shows it ("Routing Engine 0")
     evidence: tuple[str, ...]
+    found: tuple[str, ...] = ()  # the models or CLI names the device carries ("EX4200-48T")
 
 
 def is_notices_file(path: Path) -> bool:
@@ -130,21 +142,26 @@ def load_notices(path: str | Path) -> tuple[Notice, ...]:
     if problems:
         raise NoticesError(problems)
     return tuple(Notice(n.id, n.kind, tuple(n.models), tuple(n.cli_names), n.status, n.last_order,
-                        n.end_of_support, n.replacement, n.source.url, n.source.title, n.source.says)
+                        n.end_of_engineering, n.end_of_support, n.replacement, n.source.url, n.source.title,
+                        n.source.says, n.source.read_from)
                  for n in parsed.notices)
 
 
-def match(notices: Iterable[Notice], modules: tuple[tuple[str, str, str], ...] | None) -> list[Hit]:
-    """Notices whose model number or CLI name a module of the inventory carries (exact, case-insensitive)."""
-    if not modules:
-        return []
+def match(notices: Iterable[Notice], modules: tuple[tuple[str, str, str], ...] | None,
+          chassis_model: str | None = None) -> list[Hit]:
+    """Notices whose model number or CLI name a module of the inventory carries, or (chassis notices) whose model
+    the device is (exact, case-insensitive)."""
+    chassis = (("Chassis", "", chassis_model),) if chassis_model else ()
+    everything = (*chassis, *(modules or ()))
     out = []
     for notice in notices:
         models = {m.upper() for m in notice.models}
         names = {n.upper() for n in notice.cli_names}
-        slots = [(slot, desc, model) for slot, desc, model in modules
+        slots = [(slot, desc, model) for slot, desc, model in everything
                  if (model and model.upper() in models) or (desc and desc.upper() in names)]
         if slots:
             out.append(Hit(notice, tuple(s for s, _, _ in slots), tuple(
-                f"chassis inventory: {slot} is {model or desc}" for slot, desc, model in slots)))
+                f"the device's model is {model.upper()}" if slot == "Chassis" and not desc else
+                f"chassis inventory: {slot} is {model or desc}" for slot, desc, model in slots),
+                tuple(dict.fromkeys((model or desc).upper() for _, desc, model in slots))))
     return out

@@ -255,20 +255,21 @@ def _check_releases(d: DefectIn, loc: Loc, locator: Locator, problems: list[Inpu
             problems.append(locator.error("an affected range names a train or a release it is before", a_loc))
         if a.before is not None and (a.fixed or a.train):
             problems.append(locator.error('"before" stands alone (it means every release before it)', a_loc))
-        named = [("introduced", a.introduced), ("before", a.before), *(("fixed", f) for f in a.fixed)]
+        named: list[tuple[Loc, str | None]] = [(("introduced",), a.introduced), (("before",), a.before),
+                                               *((("fixed", i), f) for i, f in enumerate(a.fixed))]
         for key, text in named:
             if text is None:
                 continue
             try:
                 rel = parse_release(text)
             except ReleaseError as exc:
-                problems.append(locator.error(str(exc), (*a_loc, key)))
+                problems.append(locator.error(str(exc), (*a_loc, *key)))
                 continue
             if rel.evolved != evolved:
                 problems.append(locator.error(f"{text!r} does not belong to the defect's product ({d.product})",
-                                              (*a_loc, key)))
-            elif a.train and key != "before" and rel.train.upper() != a.train.upper():
-                problems.append(locator.error(f"{text} is not in train {a.train}", (*a_loc, key)))
+                                              (*a_loc, *key)))
+            elif a.train and key[0] != "before" and rel.train.upper() != a.train.upper():
+                problems.append(locator.error(f"{text} is not in train {a.train}", (*a_loc, *key)))
 
 
 def _notification(n: NotificationIn, index: int, locator: Locator, problems: list[InputError]) -> Notification:

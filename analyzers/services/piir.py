@@ -22,6 +22,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -103,8 +104,8 @@ class Piir:
                     recommendation=row.recommendation, fixed_in=v.fixed_in,
                     reboot_to_fix=v.entry.id not in dv.plan.not_by_release, source=row.source,
                 ))
-            for hit in match_notices(data.notices, dv.target.modules):
-                row = hardware_finding(dv.device, hit)
+            for hit in match_notices(data.notices, dv.target.modules, dv.target.model):
+                row = hardware_finding(dv.device, hit, inputs.on or date.today())
                 findings.append(row)
                 issues.append(Issue(id=hit.notice.id, kind="hardware_notice", area="hardware", title=row.title,
                                     severity=row.severity, verdict="affected", evidence=row.evidence,
@@ -145,18 +146,29 @@ def source_of(entry: Entry) -> str:
     return "security_advisory" if entry.kind == "security_advisory" else "problem_report"
 
 
-def hardware_finding(device: str, hit: Hit) -> FindingRow:
+def hardware_finding(device: str, hit: Hit, on: date) -> FindingRow:
+    """One hardware notice on one device: what is affected, the dates the notice gives, what to plan."""
     n = hit.notice
-    dates = n.last_order != "unknown" or n.end_of_support != "unknown"
-    message = (f"{len(hit.slots)} module(s) of this device are at {n.status.replace('_', ' ')}: "
-               + ", ".join(hit.slots) + ".")
-    recommendation = ("Plan the replacement of " + ", ".join(hit.slots) + " before the end of support date."
-                      if dates else "Plan the replacement of " + ", ".join(hit.slots) + "; the notice's dates are "
-                      "not public, so ask Juniper for the end of support date before planning.")
-    title = f"{', '.join(n.models or n.cli_names)} {n.status.replace('_', ' ')}"
-    return FindingRow(device=device, id=n.id, title=title,
-                      severity="medium", category="hardware", status="affected", message=message,
-                      evidence=(*hit.evidence, n.describe(), f"Source: {n.source_title}, {n.source_url}"),
+    where = ", ".join(hit.slots)
+    ended = n.support_ended(on)
+    what = n.status.replace("_", " ")
+    if ended:
+        message = f"{where}: Juniper's support ended on {n.end_of_support}."
+        recommendation = (f"Replace {where}: support ended on {n.end_of_support} and no software fixes have been "
+                          f"made for it since {n.end_of_engineering}." if n.end_of_engineering != "unknown" else
+                          f"Replace {where}: support ended on {n.end_of_support}.")
+    elif ended is False:
+        message = f"{where}: {what}; Juniper's support ends on {n.end_of_support}."
+        recommendation = f"Plan the replacement of {where} before {n.end_of_support}."
+    else:
+        message = f"{where}: {what}; the notice's dates are not public."
+        recommendation = (f"Plan the replacement of {where}; ask Juniper for the end of support date "
+                          f"(notice {n.id}) before planning.")
+    sources = f"Source: {n.source_title}, {n.source_url}" + (f" (public copy: {n.source_copy})"
+                                                             if n.source_copy else "")
+    return FindingRow(device=device, id=n.id, title=f"{', '.join(hit.found)}: {what}",
+                      severity="high" if ended else "medium", category="hardware", status="affected",
+                      message=message, evidence=(*hit.evidence, n.describe(), sources),
                       recommendation=recommendation, reference=n.id, source="hardware_notice")
 
 
