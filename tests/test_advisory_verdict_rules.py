@@ -84,3 +84,21 @@ def test_line_card_platform_decided_from_the_chassis_inventory() -> None:
     assert verdict(catalog, unknown)[0] == "indeterminate"
     with_mpc10 = (*modules, ("FPC 5", "MPC10E 3D MRATE-15xQSFPP", "MPC10E-15C-MRATE"))
     assert modules_present(["MPC10 MPC11", "LC9600"], with_mpc10)[0] is True
+
+
+def test_a_finding_names_the_fix_of_the_device_train_first() -> None:
+    from analyzers.advisories.trainfix import own_train_fix
+    from analyzers.services.matching import recommendation
+
+    catalog = entry("CVE-2023-0026")  # 22.2 before 22.2R3-S2; 22.3 before 22.3R2-S2, 22.3R3-S1; ...
+    target = Target("pe-1", "mx960", "22.3R2-S1", False, family="mx")
+    found = Matcher(catalog).assess([target], include_unaffected=True)[0].verdicts[0]
+    fix = own_train_fix(found.fixed_in, "22.3R2-S1")
+    assert (fix.release, fix.where) == ("22.3R2-S2", "own")
+    assert own_train_fix(found.fixed_in, "22.3R3").release == "22.3R3-S1"
+    text = recommendation(found.entry, found.fixed_in, None, release="22.3R2-S1")
+    assert "Upgrade to 22.3R2-S2 or later" in text and "22.2R3-S2" not in text  # not every train's fix
+    every = [str(f) for b in catalog.entries[0].blocks for f in b.fixed_points()]
+    no_own = next(t for t in ("21.1R1", "20.1R1", "19.1R1") if not any(f.startswith(t[:4]) for f in every))
+    later = own_train_fix(every, no_own)
+    assert later.where == "next" and later.release is not None and later.release[:4] > no_own[:4]

@@ -69,7 +69,7 @@ class Pbnir:
         by_entry: dict[str, tuple[Entry, list[tuple[str, Verdict]]]] = {}
         for dv in per_device:
             for v in dv.verdicts:
-                findings.append(matching.finding(dv.device, v, None, source=SOURCE))
+                findings.append(matching.finding(dv.device, v, None, source=SOURCE, release=dv.target.version))
                 by_entry.setdefault(v.entry.id, (v.entry, []))[1].append((dv.device, v))
         notifications = sorted((_notification(e, hits, len(names)) for e, hits in by_entry.values()),
                                key=lambda n: (SEVERITY_RANK[n.severity], -len(n.devices), n.id))

@@ -93,7 +93,8 @@ class Piir:
             issues = []
             for v in dv.verdicts:
                 area = area_of(v.entry)
-                row = matching.finding(dv.device, v, dv.plan.recommended, source=source_of(v.entry))
+                row = matching.finding(dv.device, v, dv.plan.recommended, source=source_of(v.entry),
+                                       release=dv.target.version)
                 findings.append(dataclasses.replace(row, category=area))
                 kinds, downtime = matching.impact_text(v.entry)
                 issues.append(Issue(
