@@ -83,3 +83,17 @@ def test_published_between_is_the_pbnir_period() -> None:
                                                                                "PBN-SAMPLE-2017-07"]
     assert [n.id for n in feed.published_between(date(2017, 7, 12), date(2026, 6, 1))] == ["PBN-SAMPLE-2023-08"]
     assert feed.published_between(date(2023, 8, 29), date(2026, 6, 1)) == ()
+
+
+def test_catalog_validate_reads_feeds_and_hardware_notices(tmp_path: Path, capsys: Any) -> None:
+    from app.cli import main
+
+    notices = ROOT / "catalogs" / "hardware-notices.yaml"
+    assert main(["catalog", "validate", str(SAMPLE), str(notices)]) == 0
+    out = capsys.readouterr().out
+    assert "PBN feed (sample): 3 notification(s), 3 defect(s)" in out and "4 hardware notice(s)" in out
+    broken = feed_with(tmp_path, lambda d: d["notifications"][0]["period"].update(to="2016-08-01"))
+    assert main(["catalog", "validate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    where = line_of(broken, '"period"')
+    assert "the period ends before it starts" in err and f"{broken}:{where}:" in err
