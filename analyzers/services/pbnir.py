@@ -18,6 +18,7 @@ from pathlib import Path
 from analyzers.advisories.catalog import Catalog, Entry
 from analyzers.advisories.match import Verdict
 from analyzers.advisories.pbn import Feed, load_feeds
+from analyzers.advisories.trainfix import own_train_fix, sentence
 from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
 from analyzers.services.sources import describe
 from msplus.errors import InputError
@@ -112,10 +113,26 @@ def _notification(entry: Entry, hits: list[tuple[str, Verdict]], reviewed: int) 
         id=entry.id, kind=entry.kind, advisory=entry.advisory, title=entry.title,
         severity=severity_of_advisory(entry.severity), published=model.published,
         devices=tuple(Exposed(d, v.verdict, _release(v), v.evidence) for d, v in hits),
-        assessment=" ".join(parts), recommendation=matching.recommendation(entry, fixed, None),
+        assessment=" ".join(parts), recommendation=_recommendation(entry, hits, fixed),
         workaround=" ".join(model.workaround.split()) if model.workaround else None,
         fixed_in=fixed, references=tuple(model.references), problem_reports=tuple(model.problem_reports),
     )
+
+
+def _recommendation(entry: Entry, hits: list[tuple[str, Verdict]], fixed: tuple[str, ...]) -> str:
+    """Per exposed device, the fix in its own train (else the next train's); the notification's own text and
+    workaround after it."""
+    per_device = []
+    for device, v in hits:
+        words = sentence(own_train_fix(v.fixed_in, _release(v)))
+        if words:
+            per_device.append(f"{device}: {words}")
+    if not per_device:
+        return matching.recommendation(entry, fixed, None)
+    own = entry.model.recommendation
+    workaround = entry.model.workaround
+    return " ".join([*per_device, *([" ".join(own.split())] if own and not own.startswith(matching.GENERIC) else []),
+                     *([f"Workaround: {' '.join(workaround.split())}"] if workaround else [])])
 
 
 def _release(verdict: Verdict) -> str | None:
