@@ -66,6 +66,9 @@ def test_pbnir_and_piir_are_different_documents(lab: Lab, snapshot: Path, tmp_pa
     bgp = next(n for n in section["notifications"] if n["problem_reports"] == ["1709837"])
     core1 = next(e for e in bgp["devices"] if e["device"] == "sg-core-1")
     assert core1["verdict"] == "affected" and any("protocols bgp" in line for line in core1["evidence"])
+    # the recommendation names sg-core-1's fix (its 15.1F train has none: the next train's), not every train's
+    assert "sg-core-1: The device's 15.1F train has no fixed release" in bgp["recommendation"]
+    assert "22.2R3-S3" not in bgp["recommendation"]
     assert len(pbnir["findings"]) < len(piir["findings"])
 
 
