@@ -93,11 +93,13 @@ class Notice:
     source_says: str
     source_copy: str | None = None
 
-    def describe(self) -> str:
+    def describe(self, found: tuple[str, ...] = ()) -> str:
+        """The notice in one sentence, for ``found`` (the models the device carries) or every model it covers."""
         what = {"end_of_life": "end of life", "end_of_support": "end of support", "end_of_sale": "end of sale"}
-        return (f"{', '.join(self.models or self.cli_names)}: {what[self.status]} (notice {self.id}); last order "
-                f"date {self.last_order}, end of engineering {self.end_of_engineering}, end of support "
-                f"{self.end_of_support}, replacement {self.replacement}.")
+        names = ", ".join(found or self.models or self.cli_names)
+        return (f"{names}: {what[self.status]} (notice {self.id}); last order date {self.last_order}, end of "
+                f"engineering {self.end_of_engineering}, end of support {self.end_of_support}, replacement "
+                f"{self.replacement}.")
 
     def support_ended(self, on: date) -> bool | None:
         """Whether the end of support date has passed on ``on``; None when the date is unknown."""

@@ -169,7 +169,7 @@ def hardware_finding(device: str, hit: Hit, on: date) -> FindingRow:
                                                              if n.source_copy else "")
     return FindingRow(device=device, id=n.id, title=f"{', '.join(hit.found)}: {what}",
                       severity="high" if ended else "medium", category="hardware", status="affected",
-                      message=message, evidence=(*hit.evidence, n.describe(), sources),
+                      message=message, evidence=(*hit.evidence, n.describe(hit.found), sources),
                       recommendation=recommendation, reference=n.id, source="hardware_notice")
 
 
