@@ -70,6 +70,9 @@ def test_pbnir_and_piir_are_different_documents(lab: Lab, snapshot: Path, tmp_pa
     assert "sg-core-1: The device's 15.1F train has no fixed release" in bgp["recommendation"]
     assert "22.2R3-S3" not in bgp["recommendation"]
     assert len(pbnir["findings"]) < len(piir["findings"])
+    # in PIIR the same defect is a field defect (problem report) tied to its security advisory, not two strangers
+    pr = next(f for f in piir["findings"] if f["source"] == "problem_report" and f["device"] == "sg-core-1")
+    assert "the same defect is published as security advisory JSA72510" in pr["evidence"]
 
 
 def test_pbnir_period_from_the_ledger_and_from_since(lab: Lab, snapshot: Path, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from analyzers.advisories.configcheck import readable_error
 from analyzers.advisories.devices import Target
 from analyzers.advisories.hardware import Hit, Notice, is_notices_file, load_notices
 from analyzers.advisories.hardware import match as match_notices
+from analyzers.advisories.match import Verdict
 from analyzers.advisories.pbn import load_feeds
 from analyzers.advisories.upgrade import Plan
 from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
@@ -91,15 +92,20 @@ class Piir:
         per_device = matching.match(data.catalog, inputs.snapshot, names) if data.catalog.entries else []
         for dv in per_device:
             issues = []
+            advisories_of = same_defect(dv.verdicts)
             for v in dv.verdicts:
                 area = area_of(v.entry)
                 row = matching.finding(dv.device, v, dv.plan.recommended, source=source_of(v.entry),
                                        release=dv.target.version)
+                also = advisories_of.get(v.entry.id)
+                if row.source == "problem_report" and also:
+                    row = dataclasses.replace(row, evidence=(
+                        *row.evidence, f"the same defect is published as security advisory {', '.join(also)}"))
                 findings.append(dataclasses.replace(row, category=area))
                 kinds, downtime = matching.impact_text(v.entry)
                 issues.append(Issue(
                     id=v.entry.id, kind=v.entry.kind, area=area, title=v.entry.title,
-                    severity=severity_of_advisory(v.entry.severity), verdict=v.verdict, evidence=v.evidence,
+                    severity=severity_of_advisory(v.entry.severity), verdict=v.verdict, evidence=row.evidence,
                     impact=tuple(k.replace("_", " ") for k in kinds), downtime_if_hit=downtime,
                     workaround=" ".join(v.entry.model.workaround.split()) if v.entry.model.workaround else None,
                     recommendation=row.recommendation, fixed_in=v.fixed_in,
@@ -145,6 +151,18 @@ class PiirData:
 def source_of(entry: Entry) -> str:
     """In PIIR a PBN's defect is a problem report found in the field (it has a PR number)."""
     return "security_advisory" if entry.kind == "security_advisory" else "problem_report"
+
+
+def same_defect(verdicts: Sequence[Verdict]) -> dict[str, list[str]]:
+    """For each problem report among ``verdicts``, the security advisories matched on the same device that name the
+    same PR (a PBN defect and its JSA are one defect: the reader should see that, not two unrelated issues)."""
+    by_pr: dict[str, list[str]] = {}
+    for v in verdicts:
+        if v.entry.kind == "security_advisory":
+            for pr in v.entry.model.problem_reports:
+                by_pr.setdefault(pr, []).append(v.entry.advisory or v.entry.id)
+    return {v.entry.id: sorted({a for pr in v.entry.model.problem_reports for a in by_pr.get(pr, ())})
+            for v in verdicts if v.entry.kind != "security_advisory"}
 
 
 def hardware_finding(device: str, hit: Hit, on: date) -> FindingRow:
