@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from analyzers.advisories.cards import modules_present
 from analyzers.advisories.catalog import Catalog, validate
 from analyzers.advisories.cve_import import first_of_train, import_record
 from analyzers.advisories.devices import Target
-from analyzers.advisories.match import Matcher, modules_present
+from analyzers.advisories.match import Matcher
 from msplus.junos_release import parse_release
 from msplus.yamlsource import Locator
 from snapshots.profile import build_profile
@@ -102,3 +103,20 @@ def test_a_finding_names_the_fix_of_the_device_train_first() -> None:
     no_own = next(t for t in ("21.1R1", "20.1R1", "19.1R1") if not any(f.startswith(t[:4]) for f in every))
     later = own_train_fix(every, no_own)
     assert later.where == "next" and later.release is not None and later.release[:4] > no_own[:4]
+
+
+def test_a_card_named_in_the_configuration_prose_is_looked_up_in_the_inventory() -> None:
+    # CVE-2019-0056: configurations[] says "determine if there are multiple MCP10's in your system" (MPC10E cards)
+    from analyzers.advisories.cards import cards_in_text
+
+    catalog = entry("CVE-2019-0056")
+    condition = catalog.entries[0].conditions
+    assert condition is not None and cards_in_text(condition.items[0].text) == ["MPC10", "MPC10E"]
+    profile = build_profile(ROOT / "tests" / "data" / "profile" / "mx480-chassis")
+    modules = tuple((m.slot, m.description or "", m.model_number or "") for m in profile.modules or ())
+    without = verdict(catalog, Target("pe-1", "mx480", "18.1R2", False, family="mx", modules=modules))
+    assert without[0] == "not_affected" and any("inventory has no MPC10" in e for e in without[1])
+    with_mpc10 = (*modules, ("FPC 5", "MPC10E 3D MRATE-15xQSFPP", "MPC10E-15C-MRATE"))
+    assert verdict(catalog, Target("pe-2", "mx480", "18.1R2", False, family="mx", modules=with_mpc10))[0] \
+        == "affected"
+    assert verdict(catalog, Target("pe-3", "mx480", "18.1R2", False, family="mx"))[0] == "indeterminate"

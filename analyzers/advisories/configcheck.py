@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzers.advisories.cards import cards_in_text, modules_present
 from analyzers.advisories.catalog import Condition
 from analyzers.advisories.devices import Target
 from msplus.errors import AssessError
@@ -135,9 +136,12 @@ def _hardware(cond: Condition, target: Target) -> Outcome:
             "a virtual chassis"
     elif cond.fact == "cluster":
         value, said, what = target.cluster, _said(target.cluster, "a chassis cluster"), "a chassis cluster"
-    else:
-        return Outcome(None, [f'hardware: needs "{_short(cond.text)}"; the profile does not describe line cards '
-                              "or modules"])
+    else:  # a line card or service card the prose names, looked up in the chassis inventory
+        cards = cards_in_text(cond.text)
+        if not cards:
+            return Outcome(None, [f'hardware: needs "{_short(cond.text)}"; which module that is cannot be read'])
+        value, why = modules_present(cards, target.modules)
+        return Outcome(value if cond.equals else (None if value is None else not value), [why])
     if value is None:
         return Outcome(None, [f"hardware: needs {'' if cond.equals else 'no '}{what}; the profile does not say "
                               f"({said})"])
