@@ -63,6 +63,7 @@ def modules_present(qualifiers: Iterable[str], modules: tuple[tuple[str, str, st
     if hits:
         shown = ", ".join(f"{m[0]} ({m[2] or m[1]})" for m in hits[:3]) + (" ..." if len(hits) > 3 else "")
         return True, f"hardware: the chassis inventory has {named}: {shown}"
-    cards_seen = sorted({m[2] or m[1] for m in modules if m[0].startswith(("FPC", "CB")) and (m[1] or m[2])})
+    cards_seen = sorted({m[2] or m[1] for m in modules
+                         if m[0].startswith("FPC") and " / " not in m[0] and (m[1] or m[2])})
     seen = f" (its cards: {', '.join(cards_seen[:6])})" if cards_seen else " (it lists no line cards)"
     return False, f"hardware: the chassis inventory has no {named}{seen}"
