@@ -78,6 +78,7 @@ class AssessRequest:
     device: str | None = None
     out: str | None = None
     date: str | None = None
+    since: str | None = None  # pbnir: notifications published after this date (default: the previous PBNIR)
     request_id: str | None = None
     charge: bool = True
     ledger: str | None = None
@@ -110,7 +111,9 @@ def run(req: AssessRequest) -> Outcome:
         # 3. scope and 4. data
         scope, snapshot, folders = _scope_and_data(ledger, p, req)
         # 5. analysis
-        analysis = p.svc.analyse(Inputs(snapshot, scope.reviewed, scope.failed, p.change, req.device), p.loaded)
+        since, since_basis = _since(ledger, p)
+        analysis = p.svc.analyse(Inputs(snapshot, scope.reviewed, scope.failed, p.change, req.device, on=p.on,
+                                        since=since, since_basis=since_basis), p.loaded)
         credits = assess_ledger.expected(found, p.svc.ledger_code, p.request_id, charge=req.charge,
                                          ledger_url=ledger.url)
         result = _result(p, ledger.customer(p.customer).name, scope, snapshot, folders, analysis, credits,
@@ -132,6 +135,7 @@ class _Prepared:
     given: dict[str, DeviceFolder] | None  # an existing snapshot's device folders (None: collect live)
     out_dir: Path
     request_id: str
+    since: date | None = None
 
 
 def _prepare(req: AssessRequest) -> _Prepared:
@@ -143,6 +147,11 @@ def _prepare(req: AssessRequest) -> _Prepared:
     except KeyError as exc:
         raise InputError(str(exc.args[0]), key="SERVICE") from None
     on = assess_inputs.review_date(req.date)
+    since = assess_inputs.review_date(req.since, key="--since") if req.since else None
+    if since is not None and svc.name != "pbnir":
+        raise InputError("--since applies to pbnir only (the period of the notifications it reviews)", key="--since")
+    if since is not None and since > on:
+        raise InputError(f"--since {since} is after the review date {on}", key="--since")
     inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None, prompt=password_prompt())
     assert inv.customer is not None
     loaded = svc.load(assess_inputs.data_files(req.catalogs, svc.default_files))
@@ -152,7 +161,21 @@ def _prepare(req: AssessRequest) -> _Prepared:
     customer = inv.customer.id
     out_dir = Path(req.out) if req.out else default_out(customer, svc.name, on)
     request_id = req.request_id or f"{customer}-{svc.name}-{on.isoformat()}"
-    return _Prepared(svc, on, inv, customer, loaded, change, given, out_dir, request_id)
+    return _Prepared(svc, on, inv, customer, loaded, change, given, out_dir, request_id, since)
+
+
+def _since(ledger: Ledger, p: _Prepared) -> tuple[date | None, str]:
+    """The start of the period a PBNIR reviews: ``--since``, else the customer's previous PBNIR in the ledger."""
+    if p.since is not None:
+        return p.since, f"since {p.since.isoformat()} (--since)"
+    if p.svc.name != "pbnir":
+        return None, ""
+    from ledger.history import last_redemption_date
+
+    last = last_redemption_date(ledger, p.customer, p.svc.ledger_code, p.on)
+    if last is None:
+        return None, "no earlier PBNIR for this customer in the ledger: every notification published so far"
+    return last, f"since the customer's previous PBNIR on {last.isoformat()} (ledger)"
 
 
 def _scope_and_data(ledger: Ledger, p: _Prepared, req: AssessRequest) -> tuple[Scope, Path, dict[str, DeviceFolder]]:
@@ -316,7 +339,8 @@ def main(args: argparse.Namespace) -> int:
     req = AssessRequest(
         service=args.service, inventory=args.inventory, snapshot=args.snapshot,
         catalogs=tuple(p for group in (args.catalog or ()) for p in group), change=args.change, device=args.device,
-        out=args.out, date=args.date, request_id=args.request_id, charge=not args.no_charge,
+        out=args.out, date=args.date, since=getattr(args, "since", None), request_id=args.request_id,
+        charge=not args.no_charge,
         ledger=getattr(args, "ledger", None), workers=args.workers,
         progress=not args.no_progress and sys.stderr.isatty())
     try:

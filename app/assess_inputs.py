@@ -18,7 +18,7 @@ from snapshots.layout import META
 from snapshots.reader import DeviceSnapshot
 
 
-def review_date(text: str | None) -> date:
+def review_date(text: str | None, key: str = "--date") -> date:
     if text is None:
         return date.today()
     try:
@@ -26,7 +26,7 @@ def review_date(text: str | None) -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", key="--date") from None
+        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", key=key) from None
 
 
 def inventory(path: str | Path, *, needs_credentials: bool,

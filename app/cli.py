@@ -92,6 +92,9 @@ def _assess_parser(sub: argparse._SubParsersAction) -> None:
     assess.add_argument("--device", metavar="NAME", help="cacr: the device the change is for")
     assess.add_argument("--out", metavar="DIR", help="output folder (default out/<customer>/<date>-<service>/)")
     assess.add_argument("--date", help="review date, YYYY-MM-DD (default: today)")
+    assess.add_argument("--since", metavar="DATE",
+                        help="pbnir: review the notifications published after DATE (default: the customer's previous "
+                             "PBNIR in the ledger)")
     assess.add_argument("--request-id", metavar="ID",
                         help="the debit's id (default <customer>-<service>-<date>): a rerun with it charges nothing")
     assess.add_argument("--no-charge", action="store_true", help="write the reports without debiting credits")

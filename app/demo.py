@@ -8,8 +8,8 @@
    the proposed change inventories/lab-change.set for sg-core-1) reuse that snapshot.
 4. The ledger statement shows one debit per review.
 
-Catalogs: those shipped under catalogs/ (juniper-cve.yaml imported from real Juniper CVE records, juniper-pbn.yaml
-a demonstration catalog, cacr-rules.yaml, health-checks.yaml).
+Data files: those shipped under catalogs/ (juniper-cve.yaml imported from real Juniper CVE records, the sample PBN
+feed pbn/sample-feed.json, hardware-notices.yaml, cacr-rules.yaml, health-checks.yaml).
 """
 
 from __future__ import annotations

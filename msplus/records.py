@@ -140,6 +140,18 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class Module:
+    """One module of the chassis inventory: ``slot`` is its place ("FPC 2", "FPC 2 / MIC 0"), ``kind`` what it is
+    (chassis, routing_engine, fpc, mic, pic, control_board, power, fan, other)."""
+
+    slot: str
+    kind: str
+    description: str | None = None
+    model_number: str | None = None
+    part_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceProfile:
     """What the analyzers match against: platform, exact release, hardware shape."""
 
@@ -156,6 +168,7 @@ class DeviceProfile:
     cluster: bool = False
     re_models: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # what could not be worked out, and why
+    modules: tuple[Module, ...] | None = None  # the chassis inventory's modules; None: no inventory was read
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

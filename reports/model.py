@@ -56,6 +56,7 @@ class FindingRow:
     evidence: tuple[str, ...] = ()
     recommendation: str = ""
     reference: str = ""  # advisory number, rule id or check id a reader can look up
+    source: str = ""  # PBNIR/PIIR: pbn | problem_report | security_advisory | hardware_notice (what the finding is)
 
 
 # ---------------------------------------------------------------------------------------------- scope, provenance
@@ -207,6 +208,7 @@ class Notification:
     workaround: str | None
     fixed_in: tuple[str, ...]
     references: tuple[str, ...]
+    problem_reports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,8 @@ class PbnirSection:
     notifications: tuple[Notification, ...]
     call_notes: tuple[str, ...]
     upgrades: tuple[tuple[str, str | None, str | None], ...]  # (device, release, recommended release)
+    period: str = ""  # the publication period reviewed, in words ("published 2023-01-01 to 2023-06-30 ...")
+    feeds: tuple[str, ...] = ()  # the PBN feeds read, by name (a sample feed says so)
     kind: str = "pbnir"
 
 
@@ -232,6 +236,7 @@ class Issue:
     recommendation: str
     fixed_in: tuple[str, ...]
     reboot_to_fix: bool
+    source: str = ""  # security_advisory | problem_report | hardware_notice
 
 
 @dataclass(frozen=True, slots=True)

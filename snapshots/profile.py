@@ -22,7 +22,7 @@ from lxml import etree
 from msplus import xmlsafe
 from msplus.errors import MalformedReplyError
 from msplus.families import family_of
-from msplus.records import DeviceProfile, Member
+from msplus.records import DeviceProfile, Member, Module
 from snapshots import cli_text
 from snapshots.layout import failed_files
 from snapshots.plan import load_plan
@@ -154,6 +154,7 @@ def profile_from_replies(replies: Mapping[str, Reply]) -> DeviceProfile:
         cluster=bool(nodes),
         re_models=re_models,
         problems=tuple(problems),
+        modules=_modules(replies.get(CHASSIS)),
     )
 
 
@@ -298,6 +299,40 @@ def _chassis(reply: Reply | None) -> _Chassis:
            if re.fullmatch(r"Routing Engine( \d+)?", info_text(m, "name") or "")]
     return _Chassis(info_text(chassis, "serial-number") or _module_serial(chassis), info_text(chassis, "description"),
                     tuple(r for r in res if r), len(res), serials)
+
+
+_KINDS = (("Routing Engine", "routing_engine"), ("FPC", "fpc"), ("MIC", "mic"), ("PIC", "pic"),
+          ("CB", "control_board"), ("SCB", "control_board"), ("PEM", "power"), ("Power Supply", "power"),
+          ("Fan", "fan"), ("Midplane", "chassis"), ("Backplane", "chassis"))
+_MODULE_TAGS = ("chassis-module", "chassis-sub-module", "chassis-sub-sub-module", "chassis-sub-sub-sub-module")
+
+
+def _modules(reply: Reply | None) -> tuple[Module, ...] | None:
+    """Every FPC, MIC, PIC, routing engine, control board, power and fan module of the (first) chassis inventory,
+    with its place, so line-card conditions can be decided. None when no XML inventory was collected; transceivers
+    and CPUs are left out (no advisory or notice is about them by slot)."""
+    if reply is None or isinstance(reply, str):
+        return None
+    found = [inv.find("chassis") for _, inv in _items(reply, "chassis-inventory")]
+    chassis = next((c for c in found if c is not None), None)
+    if chassis is None:
+        return None
+    out: list[Module] = []
+
+    def walk(element: etree._Element, parent: str, depth: int) -> None:
+        if depth >= len(_MODULE_TAGS):
+            return
+        for m in element.findall(_MODULE_TAGS[depth]):
+            name = info_text(m, "name") or ""
+            kind = next((k for prefix, k in _KINDS if name.startswith(prefix)), None)
+            slot = f"{parent} / {name}" if parent else name
+            if kind is not None:
+                out.append(Module(slot, kind, info_text(m, "description"), info_text(m, "model-number"),
+                                  info_text(m, "part-number")))
+            walk(m, slot, depth + 1)
+
+    walk(chassis, "", 0)
+    return tuple(out)
 
 
 def _module_serial(chassis: etree._Element) -> str | None:

@@ -189,7 +189,7 @@ def test_line_cards_and_software_components_make_it_indeterminate() -> None:
     # CVE-2024-39518: platforms "MX240 using MPC10E", ...; {21.4R3-S4 < 21.4R3-S6}
     got = verdict("CVE-2024-39518", "mx240", "21.4R3-S5")
     assert got.verdict == "indeterminate"
-    assert 'hardware: needs "MPC10E"; the profile does not describe line cards or modules' in got.evidence
+    assert 'hardware: needs MPC10E; the chassis inventory was not collected, so the cards are unknown' in got.evidence
     assert verdict("CVE-2024-39518", "mx10003", "21.4R3-S5").verdict == "not_affected"
     # CVE-2024-30406: platforms "Paragon Active Assurance Test Agent", "ACX Series" (Evolved, 23.1R1..23.2R2)
     got = verdict("CVE-2024-30406", "acx7100-48l", "23.2R1-EVO")

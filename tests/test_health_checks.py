@@ -247,8 +247,9 @@ CASES = [
     Case("virtual-chassis", "critical", lambda: {VC: sample("vc.xml")}, 2.0, detail="member 1 NotPrsnt"),
     Case("virtual-chassis", "critical", lambda: {VC: sample("vc-dual-master.xml")}, 2.0, detail="2 master members"),
     Case("virtual-chassis", "critical", lambda: {VC: sample("vc-mmvc.xml")}, 1.0, detail="no backup member"),
-    Case("virtual-chassis", "unknown", lambda: {VC: RPC_ERROR}, detail="answered get-virtual-chassis-information "
-                                                                        "with an error: syntax error"),
+    Case("virtual-chassis", "unknown", lambda: {VC: RPC_ERROR}, detail="request for virtual chassis information, "
+                                                                        "or the feature is not enabled (it answered: "
+                                                                        "syntax error)"),
     Case("chassis-cluster", "ok", lambda: {CLUSTER: edited(sample("cluster-node-lost.xml"), (
         "<redundancy-group-status>lost<", "<redundancy-group-status>secondary<"))}, 0.0),
     Case("chassis-cluster", "critical", lambda: {CLUSTER: sample("cluster-node-lost.xml")}, 1.0,
@@ -300,7 +301,8 @@ def test_error_answer_and_unreadable_reply_are_unknown_with_the_reason(tmp_path:
     got = results(tmp_path, {RE: "<route-engine-information><route-engine>", ENV: RPC_ERROR})
     assert got["re-cpu"].status == "unknown" and "unreadable reply" in got["re-cpu"].detail
     assert got["fans"].status == "unknown"
-    assert "answered get-environment-information with an error: syntax error" in got["fans"].detail
+    assert "does not support the request for environment information" in got["fans"].detail
+    assert "it answered: syntax error" in got["fans"].detail and "bad element" not in got["fans"].detail
 
 
 def test_reachability(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_a_sweep_of_the_lab_shows_every_status(lab: tuple[LabServer, Inventory],
                                                           "unit": "%"}
     assert got[("sg-acc-1", "re-cpu")]["threshold"]["override"] == "family ex"  # type: ignore[index]
     unknown = got[("sg-edge-1", "fans")]
-    assert unknown["status"] == "unknown" and "get-environment-information" in str(unknown["detail"])
+    assert unknown["status"] == "unknown" and "request for environment information" in str(unknown["detail"])
     assert all(r["action"] for r in health if r["status"] in ("warning", "critical"))
     assert json.loads((tmp_path / "out" / "changes.json").read_text()) == []  # no previous sweep
     assert outcome.exit_code == 1 and outcome.unreachable == []

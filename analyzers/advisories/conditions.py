@@ -81,6 +81,38 @@ class ProseResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    title: re.Pattern[str] | None
+    text: re.Pattern[str] | None
+    patterns: tuple[str, ...]
+
+
+@cache
+def features() -> tuple[Feature, ...]:
+    """The features of conditions.yaml that a title (or description) names."""
+    raw = load_data_file(DATA).get("features") or {}
+    flags = re.IGNORECASE
+    return tuple(Feature(name, re.compile(spec["title"], flags) if spec.get("title") else None,
+                         re.compile(spec["text"], flags) if spec.get("text") else None, tuple(spec["patterns"]))
+                 for name, spec in raw.items())
+
+
+def features_named(title: str, description: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Conditions for the features an advisory's title (or, for unambiguous names such as J-Web, its description)
+    names: (condition items, feature names). Used when the record's configurations[] gives no condition."""
+    items: list[dict[str, Any]] = []
+    names: list[str] = []
+    for f in features():
+        if (f.title is not None and f.title.search(title)) or (f.text is not None and
+                                                                 f.text.search(f"{title} {description}")):
+            names.append(f.name)
+            items.extend({"kind": "config", "pattern": p, "text": f"{f.name} configured: [ {p} ]"}
+                         for p in f.patterns)
+    return items, names
+
+
 def read_prose(texts: list[str]) -> ProseResult:
     """Conditions from the ``configurations[]`` texts of one record (joined: they are one prose)."""
     prose = normalise("\n\n".join(t for t in texts if t and t.strip()))

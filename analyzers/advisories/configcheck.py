@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzers.advisories.cards import cards_in_text, modules_present
 from analyzers.advisories.catalog import Condition
 from analyzers.advisories.devices import Target
 from msplus.errors import AssessError
@@ -37,7 +38,7 @@ class DeviceConfig:
         try:
             return cls(path, load(path).effective())
         except (AssessError, OSError, ValueError) as exc:
-            return cls(path, error=f"configuration unreadable ({exc})")
+            return cls(path, error=f"configuration unreadable ({readable_error(exc)})")
 
     def match(self, condition: Condition) -> list[Node]:
         if condition.pattern not in self._memo:
@@ -55,6 +56,15 @@ class DeviceConfig:
             if id(n) in self._lines:
                 return self._lines[id(n)]
         return "set " + " ".join(node.path)
+
+
+def readable_error(exc: BaseException) -> str:
+    """What went wrong, for a customer's report: the problem and its line, never the local file path."""
+    problem = getattr(exc, "problem", None)
+    if problem is None:
+        return type(exc).__name__ if isinstance(exc, OSError) else str(exc)
+    line = getattr(exc, "line", None)
+    return f"line {line}: {problem}" if line else str(problem)
 
 
 def _match(tree: ConfigTree, segments: tuple[tuple[str, ...], ...]) -> list[Node]:
@@ -126,9 +136,12 @@ def _hardware(cond: Condition, target: Target) -> Outcome:
             "a virtual chassis"
     elif cond.fact == "cluster":
         value, said, what = target.cluster, _said(target.cluster, "a chassis cluster"), "a chassis cluster"
-    else:
-        return Outcome(None, [f'hardware: needs "{_short(cond.text)}"; the profile does not describe line cards '
-                              "or modules"])
+    else:  # a line card or service card the prose names, looked up in the chassis inventory
+        cards = cards_in_text(cond.text)
+        if not cards:
+            return Outcome(None, [f'hardware: needs "{_short(cond.text)}"; which module that is cannot be read'])
+        value, why = modules_present(cards, target.modules)
+        return Outcome(value if cond.equals else (None if value is None else not value), [why])
     if value is None:
         return Outcome(None, [f"hardware: needs {'' if cond.equals else 'no '}{what}; the profile does not say "
                               f"({said})"])

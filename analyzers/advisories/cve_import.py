@@ -139,6 +139,13 @@ def import_record(record: dict[str, Any], file: str) -> tuple[dict[str, Any], Re
     entry["affects"] = [b.out for b in blocks]
     if read.conditions:
         entry["conditions"] = read.conditions
+    elif not any(status == "not_gating" for status, _, _ in read.accounts):
+        # configurations[] says nothing (and not "no configuration is required"): a feature the title names must
+        # be configured for the device to be exposed (J-Web, BGP, ...)
+        items, named = conditions.features_named(title, description)
+        if items:
+            entry["conditions"] = {"require": "any", "items": items}
+            rec.conditions.extend(("feature", n, "named in the title or description") for n in named)
     if prose:
         entry["configuration_text"] = conditions.normalise("\n\n".join(prose)).strip()
     entry["impact"] = {**impact.classify(f"{title}. {description}"), "text": description.strip()}
@@ -334,10 +341,10 @@ def _fill_product(product: str, blocks: list[_Block], fixes: list[tuple[JunosRel
                       for b, r in parsed if target is None or b is target)
         if covered:
             continue
-        if rel.kind in ("R", "F") and rel.maint == 1 and rel.service == 0:
-            continue  # fixed from the train's first release: nothing released before it
         by_train.setdefault((rel.train, id(target) if target is not None else 0), []).append(rel)
     for (train, target_id), rels in by_train.items():
+        if first_of_train(min(rels, key=lambda r: r.sort_key)):
+            continue  # the lowest fix listed is the train's first release: the whole train is fixed
         target = next((t for r, t, _ in fixes if r.train == train and id(t) == target_id), None)
         unread = [b for b in blocks if any(d.get("parsed") is False and d.get("train") == train
                                            for d in b.out["ranges"])]
@@ -356,6 +363,13 @@ def _fill_product(product: str, blocks: list[_Block], fixes: list[tuple[JunosRel
             _mark_replaced(rec, d["text"])
         block.out["ranges"].append(rng)
         rec.filled.append(text)
+
+
+def first_of_train(rel: JunosRelease) -> bool:
+    """Whether ``rel`` is its train's first release (21.4R1, 15.1F1): nothing of the train was released before it.
+    When solutions[] names it beside later fixes of the same train ("22.2R1, 22.2R2"), the lowest one, R1, is the
+    train's first fix, so no release of the train is affected."""
+    return rel.kind in ("R", "F") and rel.maint == 1 and rel.service == 0
 
 
 def _general_block(blocks: list[_Block]) -> _Block | None:

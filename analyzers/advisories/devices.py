@@ -30,6 +30,9 @@ class Target:
     config: Path | None = None  # None: the configuration was not collected
     config_digest: str | None = None
     problems: tuple[str, ...] = ()
+    # (slot, description, model number) of each line card, routing engine and other module in the chassis
+    # inventory; None: the inventory was not collected (a CSV, an old snapshot), so module conditions stay open
+    modules: tuple[tuple[str, str, str], ...] | None = None
 
     @property
     def product(self) -> str:
@@ -38,7 +41,7 @@ class Target:
     def key(self) -> tuple[object, ...]:
         """Devices with the same key get the same verdicts: matching runs once per key."""
         return (self.evolved, self.model, self.family, self.version, self.routing_engines, self.virtual_chassis,
-                self.cluster, self.config_digest, self.problems if not self.version else ())
+                self.cluster, self.config_digest, self.problems if not self.version else (), self.modules)
 
 
 def digest(path: Path) -> str:
@@ -139,4 +142,6 @@ def _from_folder(folder: Path) -> Target:
         config=config,
         config_digest=digest_,
         problems=profile.problems,
+        modules=None if profile.modules is None else tuple(
+            (m.slot, m.description or "", m.model_number or "") for m in profile.modules),
     )

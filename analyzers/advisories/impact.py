@@ -44,5 +44,5 @@ def classify(text: str) -> dict[str, Any]:
     found = [k for k in kinds().values() if k.pattern.search(text)]
     out: dict[str, Any] = {"kinds": [k.name for k in found]}
     if found:
-        out["downtime"] = f"{found[0].downtime} ({found[0].name}: {found[0].why})"
+        out["downtime"] = f"{found[0].downtime} ({found[0].why})"
     return out

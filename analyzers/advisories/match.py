@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
+from analyzers.advisories.cards import modules_present
 from analyzers.advisories.catalog import Block, Catalog, Entry
 from analyzers.advisories.configcheck import DeviceConfig, check
 from analyzers.advisories.devices import Target
@@ -225,8 +226,8 @@ class Matcher:
             hardware = [h for p in block.platforms for h in (*p.hardware, *p.components) if p.match(
                 target.model, target.family)]
             if hardware:
-                return None, [*matched, *(f'hardware: needs "{h}"; the profile does not describe line cards or '
-                                          "modules" for h in hardware)]
+                value, why = modules_present(hardware, target.modules)
+                return value, [*matched, why]
             return True, matched
         if unsure:
             return None, unsure
@@ -306,8 +307,13 @@ def _release_verdict(block: Block, rel: JunosRelease, hits: list[Hit]) -> tuple[
     return value, f"release {rel} is in no affected range of this entry"
 
 
+_SOURCES = {"solutions": "the advisory's list of fixed releases", "changes": "the advisory's release changes",
+            "description": "the advisory's description", "daily": "the train's releases"}
+
+
 def _src(rng: Range) -> str:
-    return "" if rng.source in ("versions", "manual") else f", from {rng.source}[]"
+    """Where a range came from, in words a customer reads (never the source format's field names)."""
+    return "" if rng.source in ("versions", "manual") else f", as given by {_SOURCES.get(rng.source, 'the advisory')}"
 
 
 def _fixed_in(blocks: list[Block], rel: JunosRelease | None) -> tuple[str, ...]:

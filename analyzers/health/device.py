@@ -110,8 +110,19 @@ def _read_one(folder: Path, file: str, rpc: str, func: Any, meta_reply: RawReply
     if errors:
         if any(_NOT_RUNNING.search(e) for e in errors):
             return func(root), None  # "BGP is not running" is an answer, not a failure
-        return None, f"the device answered {rpc} with an error: {'; '.join(errors)} (not supported or not enabled)"
+        return None, _refused(rpc, errors)
     return func(root), None
+
+
+def _refused(rpc: str, errors: list[str]) -> str:
+    """A device's refusal in words for the report: what was asked and what it said, without the reply's element
+    names ("syntax error (bad element: get-fpc-information)" -> "the device does not support the request for FPC
+    information (it answered: syntax error)")."""
+    asked = rpc.removeprefix("get-").removesuffix("-information").replace("-", " ")
+    asked = re.sub(r"\b(fpc|re|bgp|ospf|ntp|pem)\b", lambda m: m.group(1).upper(), asked)
+    said = "; ".join(dict.fromkeys(re.sub(r"\s*\(bad element: [^)]*\)", "", e).strip() for e in errors))
+    return (f"the device does not support the request for {asked} information, or the feature is not enabled "
+            f"(it answered: {said})")
 
 
 def _absent(folder: Path, file: str, stopped: str | None) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +37,9 @@ class Inputs:
     failed: tuple[FailedDevice, ...] = ()
     change: Path | None = None  # CACR: a proposed change for ``change_device``
     change_device: str | None = None
+    on: date | None = None  # the review date
+    since: date | None = None  # pbnir: the period starts after this date (None: from the first notification)
+    since_basis: str = ""  # where ``since`` came from, in words for the report
 
     def folder(self, device: str) -> Path:
         return self.snapshot / device

@@ -10,12 +10,13 @@ from pathlib import Path
 from analyzers.advisories.catalog import Catalog, Entry, load_catalogs
 from analyzers.advisories.devices import Target, from_snapshot
 from analyzers.advisories.match import Matcher, Verdict
+from analyzers.advisories.trainfix import own_train_fix, sentence
 from analyzers.advisories.upgrade import Plan, plan
 from analyzers.services import CATALOGS, Loaded
 from analyzers.services.sources import describe
 from reports.model import FindingRow, severity_of_advisory
 
-DEFAULT_CATALOGS = (CATALOGS / "juniper-cve.yaml", CATALOGS / "juniper-pbn.yaml")
+DEFAULT_CATALOGS = (CATALOGS / "juniper-cve.yaml",)
 FIXES_SHOWN = 6  # fixed releases quoted in a recommendation before "..."
 
 
@@ -57,7 +58,16 @@ def match(catalog: Catalog, snapshot: Path, devices: Sequence[str]) -> list[Devi
     return [found[d] for d in devices if d in found]
 
 
-def finding(device: str, verdict: Verdict, recommended: str | None) -> FindingRow:
+SOURCES = {"security_advisory": "security_advisory", "problem_report": "problem_report", "bug_notification": "pbn"}
+
+
+def source_of(entry: Entry) -> str:
+    """What a finding from ``entry`` is, in the report's words: pbn, problem_report or security_advisory."""
+    return SOURCES[entry.kind]
+
+
+def finding(device: str, verdict: Verdict, recommended: str | None, *, source: str | None = None,
+            release: str | None = None) -> FindingRow:
     entry = verdict.entry
     why = [e for e in verdict.evidence if not e.startswith("platform")]
     message = f"{verdict.verdict}: {why[0] if why else entry.title}"
@@ -65,24 +75,36 @@ def finding(device: str, verdict: Verdict, recommended: str | None) -> FindingRo
         device=device, id=entry.id, title=entry.title, severity=severity_of_advisory(entry.severity),
         category=entry.kind, status=verdict.verdict, message=message, evidence=verdict.evidence,
         recommendation=recommendation(entry, verdict.fixed_in, recommended,
-                                      confirm=verdict.verdict == "indeterminate"),
-        reference=entry.advisory or entry.id,
+                                      confirm=verdict.verdict == "indeterminate", release=release),
+        reference=entry.advisory or entry.id, source=source or source_of(entry),
     )
 
 
-def recommendation(entry: Entry, fixed_in: Sequence[str], recommended: str | None, *, confirm: bool = False) -> str:
-    """The entry's own recommendation (else its fixed releases), the device's upgrade target and the workaround.
-    ``confirm``: the verdict is indeterminate, so the recommendation holds once exposure is confirmed."""
+GENERIC = "Upgrade to a fixed release for the device's train ("  # the importer's list of every train's fix
+
+
+def recommendation(entry: Entry, fixed_in: Sequence[str], recommended: str | None, *, confirm: bool = False,
+                   release: str | None = None) -> str:
+    """The fix for the device's own train (else the next train's) when ``release`` is given, the entry's own
+    recommendation (its list of every train's fixes only when no device is named), the device's upgrade target and
+    the workaround. ``confirm``: the verdict is indeterminate, so the recommendation holds once exposure is
+    confirmed."""
     model = entry.model
     parts = []
     if confirm:
         parts.append("Confirm what the evidence could not settle; if the device is exposed:")
-    if model.recommendation:
+    own = sentence(own_train_fix(fixed_in, release)) if release else None
+    own_text = model.recommendation and not model.recommendation.startswith(GENERIC)
+    if own_text:
+        parts.append(" ".join((model.recommendation or "").split()))
+    if own:
+        parts.append(own)
+    elif not own_text and model.recommendation and not release:
         parts.append(" ".join(model.recommendation.split()))
-    elif fixed_in:
+    elif not own_text and fixed_in and not release:
         fixes = ", ".join(fixed_in[:FIXES_SHOWN]) + (" ..." if len(fixed_in) > FIXES_SHOWN else "")
         parts.append(f"Upgrade to a fixed release ({fixes}).")
-    else:
+    elif not own_text:
         parts.append("No fixed release is named for this device's train; apply the workaround or follow the "
                      "advisory.")
     if recommended:

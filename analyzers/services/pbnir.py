@@ -1,9 +1,10 @@
-"""PBNIR (SDD 3.1.5): the published bug notifications that match the deployed profile, each with an assessment
-and a recommendation, and notes for the explanatory call.
+"""PBNIR (SDD 3.1.5): the Product Bug Notifications published in the period that match the deployed profile, each
+with the devices exposed and why, an assessment and a recommendation, and an agenda for the explanatory call.
 
-Notifications are the catalog entries of kind ``bug_notification`` and ``security_advisory`` whose verdict for an
-in-scope device is ``affected`` or ``indeterminate`` (a condition the data could not settle; the call confirms
-it). Problem reports (``problem_report``) belong to PIIR. One finding per (device, notification).
+PBNIR reads PBN feeds only (analyzers/advisories/pbn.py; default: ``catalogs/pbn/*.json``): security advisories and
+problem reports belong to PIIR. The period runs from the customer's previous PBNIR (the ledger) or ``--since`` to
+the review date; notifications published in it are reviewed, the others are not. One finding per (device, defect)
+whose verdict is ``affected`` or ``indeterminate`` (a condition the data could not settle; the call confirms it).
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from analyzers.advisories.catalog import Catalog, Entry
 from analyzers.advisories.match import Verdict
-from analyzers.services import Analysis, Inputs, Loaded, matching
+from analyzers.advisories.pbn import Feed, load_feeds
+from analyzers.advisories.trainfix import own_train_fix, sentence
+from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
+from analyzers.services.sources import describe
+from msplus.errors import InputError
 from reports.model import (
     SEVERITIES,
     SEVERITY_RANK,
@@ -27,7 +33,7 @@ from reports.model import (
     severity_of_advisory,
 )
 
-KINDS = ("bug_notification", "security_advisory")
+SOURCE = "pbn"
 CALL_TOPICS = 5  # notifications discussed one by one on the call; the rest are summarised
 
 
@@ -35,39 +41,55 @@ CALL_TOPICS = 5  # notifications discussed one by one on the call; the rest are 
 class Pbnir:
     name: str = "pbnir"
     ledger_code: str = "PBNIR"
-    file_role: str = "advisories"
+    file_role: str = "PBN feeds"
 
     @property
     def default_files(self) -> tuple[Path, ...]:
-        return matching.DEFAULT_CATALOGS
+        return tuple(sorted((CATALOGS / "pbn").glob("*.json")))
 
     def load(self, paths: Sequence[Path]) -> Loaded:
-        return matching.load(paths)
+        feeds = load_feeds(list(paths))  # PbnFeedError (an InputError) names file, line and key of each problem
+        if not feeds:
+            raise InputError("PBNIR needs at least one PBN feed (catalogs/pbn/*.json or --catalog FEED.json)")
+        sources = tuple(describe(Path(f.path), "PBN feed", sum(len(n.entries) for n in f.notifications))
+                        for f in feeds)
+        notes = tuple(f"{f.name}: a sample feed. Its defects are real and public, its bulletins are made up to "
+                      "show the format: say so to the customer." for f in feeds if f.sample)
+        return Loaded(tuple(feeds), sources, notes)
 
     def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
-        catalog: Catalog = loaded.data
+        feeds: tuple[Feed, ...] = loaded.data
+        on = inputs.on or date.today()
+        chosen = [n for f in feeds for n in f.published_between(inputs.since, on)]
+        period = _period(inputs.since, on, inputs.since_basis, len(chosen),
+                         sum(len(f.notifications) for f in feeds))
         names = [d.name for d in inputs.devices]
-        per_device = matching.match(catalog, inputs.snapshot, names)
+        catalog = Catalog(tuple(e for n in chosen for e in n.entries), tuple(f.path for f in feeds))
+        per_device = matching.match(catalog, inputs.snapshot, names) if catalog.entries else []
         findings: list[FindingRow] = []
         by_entry: dict[str, tuple[Entry, list[tuple[str, Verdict]]]] = {}
         for dv in per_device:
             for v in dv.verdicts:
-                if v.entry.kind not in KINDS:
-                    continue
-                findings.append(matching.finding(dv.device, v, dv.plan.recommended))
+                findings.append(matching.finding(dv.device, v, None, source=SOURCE, release=dv.target.version))
                 by_entry.setdefault(v.entry.id, (v.entry, []))[1].append((dv.device, v))
         notifications = sorted((_notification(e, hits, len(names)) for e, hits in by_entry.values()),
                                key=lambda n: (SEVERITY_RANK[n.severity], -len(n.devices), n.id))
         upgrades = tuple((dv.device, dv.target.version, dv.plan.recommended) for dv in per_device)
-        notes = matching.caveats(loaded, (e for e, _ in by_entry.values()))
-        section = PbnirSection(tuple(notifications), _call_notes(notifications, upgrades, notes), upgrades)
-        kinds = Counter(n.kind for n in notifications)
-        headline = (f"{len(notifications)} notification(s) match the deployed profile "
-                    f"({kinds['bug_notification']} bug notification(s), {kinds['security_advisory']} security "
-                    f"advisory(ies)) across {len({f.device for f in findings})} of {len(names)} reviewed device(s).")
+        caveats = (*loaded.notes, *matching.caveats(loaded, [e for e, _ in by_entry.values()]))
+        section = PbnirSection(tuple(notifications), _call_notes(notifications, upgrades, caveats, period),
+                               upgrades, period=period, feeds=tuple(f.name for f in feeds))
+        headline = (f"{len(chosen)} notification(s) published in the period; {len(notifications)} defect(s) from them "
+                    f"match the deployed profile across {len({f.device for f in findings})} of {len(names)} "
+                    "reviewed device(s).")
         findings.sort(key=lambda f: (names.index(f.device), SEVERITY_RANK[f.severity], f.status, f.id))
         return Analysis(tuple(findings), section, ChartSpec("Matching notifications by device and severity"),
-                        headline, notes)
+                        headline, caveats)
+
+
+def _period(since: date | None, on: date, basis: str, chosen: int, total: int) -> str:
+    start = f"after {since.isoformat()}" if since else "from the first notification"
+    return (f"Notifications published {start} up to the review date {on.isoformat()} ({basis or 'whole feed'}): "
+            f"{chosen} of the {total} in the feed(s).")
 
 
 def _notification(entry: Entry, hits: list[tuple[str, Verdict]], reviewed: int) -> Notification:
@@ -91,10 +113,26 @@ def _notification(entry: Entry, hits: list[tuple[str, Verdict]], reviewed: int) 
         id=entry.id, kind=entry.kind, advisory=entry.advisory, title=entry.title,
         severity=severity_of_advisory(entry.severity), published=model.published,
         devices=tuple(Exposed(d, v.verdict, _release(v), v.evidence) for d, v in hits),
-        assessment=" ".join(parts), recommendation=matching.recommendation(entry, fixed, None),
+        assessment=" ".join(parts), recommendation=_recommendation(entry, hits, fixed),
         workaround=" ".join(model.workaround.split()) if model.workaround else None,
-        fixed_in=fixed, references=tuple(model.references),
+        fixed_in=fixed, references=tuple(model.references), problem_reports=tuple(model.problem_reports),
     )
+
+
+def _recommendation(entry: Entry, hits: list[tuple[str, Verdict]], fixed: tuple[str, ...]) -> str:
+    """Per exposed device, the fix in its own train (else the next train's); the notification's own text and
+    workaround after it."""
+    per_device = []
+    for device, v in hits:
+        words = sentence(own_train_fix(v.fixed_in, _release(v)))
+        if words:
+            per_device.append(f"{device}: {words}")
+    if not per_device:
+        return matching.recommendation(entry, fixed, None)
+    own = entry.model.recommendation
+    workaround = entry.model.workaround
+    return " ".join([*per_device, *([" ".join(own.split())] if own and not own.startswith(matching.GENERIC) else []),
+                     *([f"Workaround: {' '.join(workaround.split())}"] if workaround else [])])
 
 
 def _release(verdict: Verdict) -> str | None:
@@ -105,9 +143,9 @@ def _release(verdict: Verdict) -> str | None:
 
 
 def _call_notes(notifications: Sequence[Notification], upgrades: Sequence[tuple[str, str | None, str | None]],
-                caveats: Sequence[str]) -> tuple[str, ...]:
-    """Talking points for the explanatory call (SDD: a conference call explains what the review found)."""
-    notes: list[str] = []
+                caveats: Sequence[str], period: str) -> tuple[str, ...]:
+    """The agenda of the explanatory call (SDD: a conference call explains what the review found)."""
+    notes: list[str] = [f"Period reviewed: {period}"]
     counts = Counter(n.severity for n in notifications)
     if not notifications:
         notes.append("No published notification matches the deployed profile: confirm the inventory is complete "

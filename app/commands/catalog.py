@@ -12,17 +12,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analyzers.advisories.catalog import CatalogError, load_catalog, load_catalogs
+from analyzers.advisories.catalog import load_catalog, load_catalogs
 from msplus.errors import InputError
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Validate each catalog; print every problem. Raises CatalogError (exit 2) when one does not validate."""
-    failed: list[CatalogError] = []
+    """Validate each catalog, PBN feed (.json) or hardware-notices file; print every problem. Raises a ProblemsError
+    (exit 2) when one does not validate."""
+    from analyzers.advisories.hardware import is_notices_file, load_notices
+    from analyzers.advisories.pbn import load_feed
+    from msplus.errors import ProblemsError
+
+    failed: list[ProblemsError] = []
     for path in args.files:
         try:
+            if str(path).lower().endswith(".json"):  # a PBN feed
+                feed = load_feed(path)
+                defects = sum(len(n.entries) for n in feed.notifications)
+                print(f"{path}: ok, PBN feed{' (sample)' if feed.sample else ''}: {len(feed.notifications)} "
+                      f"notification(s), {defects} defect(s)")
+                continue
+            if is_notices_file(Path(path)):
+                print(f"{path}: ok, {len(load_notices(path))} hardware notice(s)")
+                continue
             catalog = load_catalog(path)
-        except CatalogError as exc:
+        except ProblemsError as exc:
             failed.append(exc)
             for problem in exc.problems:
                 print(f"error: {problem}", file=sys.stderr)
@@ -35,7 +49,7 @@ def validate(args: argparse.Namespace) -> int:
         detail = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
         print(f"{path}: ok, {len(catalog.entries)} entries ({detail or 'none'})")
     if failed:
-        raise CatalogError([p for exc in failed for p in exc.problems])
+        raise ProblemsError([p for exc in failed for p in exc.problems])
     return 0
 
 
