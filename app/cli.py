@@ -7,11 +7,13 @@ Heavy libraries (PyEZ, paramiko, asyncssh, pandas) are imported only inside the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from msplus.errors import AssessError, InputError
+from msplus.errors import AssessError, InputError, Refused
+from msplus.exitcodes import ExitCode
 
 # command name -> "module:function"; the function takes the parsed arguments and returns an exit code.
 HANDLERS: dict[str, str] = {
@@ -250,20 +252,49 @@ def resolve(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every error the project raises on purpose becomes one line on stderr and its exit code
+    (msplus.exitcodes), decided here once for every command. A closed output pipe (``... | head``) ends quietly."""
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
-        return resolve(args.handler)(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except AssessError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        code = resolve(args.handler)(args)
+        sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
+    except Exception as exc:
+        if args.verbose >= 2 and not isinstance(exc, AssessError):
+            raise
+        line, code = _error_line(exc, args.handler)
+        print(line, file=sys.stderr)
+        return code
+
+
+def _error_line(exc: Exception, handler: str) -> tuple[str, ExitCode]:
+    """The one line and the exit code for an exception that ended a command."""
+    if isinstance(exc, Refused):
+        return f"refused: {exc}", ExitCode.REFUSED
+    if isinstance(exc, InputError | AssessError):
+        return f"error: {exc}", ExitCode.BAD_INPUT
+    if isinstance(exc, RecursionError):  # a reader missed a depth limit: still one line, and a bug to fix
+        return f"internal error: input nested too deeply for {handler}; please report", ExitCode.INTERNAL
+    return (f"internal error in {handler}: {type(exc).__name__}: {exc} (a bug; -vv shows the traceback)",
+            ExitCode.INTERNAL)
+
+
+def _closed_pipe() -> int:
+    """The reader went away: nothing more can be said on stdout. Point it at /dev/null so the interpreter's final
+    flush does not complain, and exit as a shell reports a process ended by SIGPIPE."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return ExitCode.CLOSED_PIPE
 
 
 def _setup_logging(verbose: int) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from msplus.errors import AssessError
+from msplus.errors import AssessError, Refused
 
 
-class LedgerRefusal(AssessError):
+class LedgerRefusal(Refused):
     """The ledger refused an operation by its rules (credits, dates, eligibility, unknown names) and changed nothing.
 
     ``reason`` is one line meant for the user.

@@ -49,6 +49,11 @@ class InputError(AssessError):
         return f"{prefix}: {key}{self.problem}" if prefix else f"{key}{self.problem}"
 
 
+class Refused(AssessError):
+    """An operation refused by a rule (the ledger's: credits, eligibility, request ids); nothing was changed.
+    The command line prints ``refused: <why>`` and exits 3."""
+
+
 class InventoryError(InputError):
     """The inventory file is malformed or inconsistent."""
 
