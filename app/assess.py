@@ -268,10 +268,13 @@ def _deliver(ledger: Ledger, p: _Prepared, result: ReviewResult, *, charge: bool
 # ---------------------------------------------------------------------------------------------- steps
 
 def _collect(inv: Inventory, snapshot: Path, targets: Sequence[str], req: AssessRequest) -> dict[str, DeviceFolder]:
-    from collectors.run import collect_inventory, progress_printer
+    from collectors.run import collect_inventory, host_key_warning, progress_printer
 
-    collect_inventory(inv, snapshot, workers=req.workers, devices=list(targets),
-                      progress=progress_printer() if req.progress else None)
+    results = collect_inventory(inv, snapshot, workers=req.workers, devices=list(targets),
+                                progress=progress_printer() if req.progress else None)
+    warning = host_key_warning(results)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return assess_inputs.read_snapshot(snapshot, targets)
 
 

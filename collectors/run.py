@@ -120,11 +120,19 @@ def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds
     took = f" in {seconds:.1f}s" if seconds is not None else ""
     print(f"collected {ok} of {len(results)} devices{took}; snapshots in {out_dir}"
           + (f"; {len(results) - ok} failed" if ok < len(results) else ""), file=out)
+    warning = host_key_warning(results)
+    if warning:
+        print(warning, file=out)
+
+
+def host_key_warning(results: Sequence[CollectionResult]) -> str | None:
+    """The sentence every command that collects prints when it accepted host keys without verifying them."""
     unverified = [r.device for r in results if r.host_key and not r.host_key_verified]
-    if unverified:
-        # Say it plainly: accepting unknown keys is PyEZ's default, but the user must know it happened.
-        print(f"host keys NOT verified for {len(unverified)} device(s) (no known_hosts: in the inventory); "
-              "their fingerprints are recorded in meta.json", file=out)
+    if not unverified:
+        return None
+    # Say it plainly: accepting unknown keys is PyEZ's default, but the user must know it happened.
+    return (f"host keys NOT verified for {len(unverified)} device(s) (no known_hosts: in the inventory); "
+            "their fingerprints are recorded in meta.json")
 
 
 def _platform(folder: Path) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from msplus.errors import AssessError
+from msplus.limits import limits
 
 
 class ReleaseError(AssessError, ValueError):
@@ -138,6 +139,7 @@ def parse_release(text: str) -> JunosRelease:
     if not isinstance(text, str):
         raise ReleaseError(f"not a Junos release: {text!r}")
     cleaned = text.strip()
+    _check_size(cleaned)
     match = _RELEASE.match(cleaned)
     if match:
         return _from_match(cleaned, match)
@@ -147,6 +149,22 @@ def parse_release(text: str) -> JunosRelease:
                             maint=None, daily=daily["date"].replace("-", ""))
     raise ReleaseError(f"not a Junos release: {text!r} (expected a form such as 21.4R3-S5.4, 15.1X49-D220 or "
                        "22.4R3-S2-EVO)")
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _check_size(text: str) -> None:
+    """Refuse text too long to be a release, or with a number too long for one (limits.yaml): a 5,000-digit
+    service number would otherwise reach int() and fail there, or order wrongly against real releases."""
+    lim = limits().release
+    if len(text) > lim.max_length:
+        raise ReleaseError(f"not a Junos release: {text[:40]!r}... ({len(text):,} characters; a release has at most "
+                           f"{lim.max_length})")
+    longest = max((len(m) for m in _DIGITS.findall(text)), default=0)
+    if longest > lim.max_digits:
+        raise ReleaseError(f"not a Junos release: {text[:40]!r}{'...' if len(text) > 40 else ''} (a number of "
+                           f"{longest:,} digits; a release's numbers have at most {lim.max_digits})")
 
 
 def _from_match(text: str, m: re.Match[str]) -> JunosRelease:
@@ -166,6 +184,7 @@ def _from_match(text: str, m: re.Match[str]) -> JunosRelease:
 def parse_train(text: str) -> tuple[str, bool]:
     """A train name as advisories write it (``21.4``, ``15.1X49``, ``20.4-EVO``, ``15.1F``) -> (train, evolved)."""
     cleaned = text.strip()
+    _check_size(cleaned)
     m = re.fullmatch(r"(\d{1,2}\.\d{1,2})(X\d{2,3}|F)?(-EVO)?", cleaned, re.IGNORECASE)
     if not m:
         raise ReleaseError(f"not a Junos train: {text!r}")
