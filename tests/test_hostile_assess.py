@@ -66,7 +66,7 @@ def test_unreadable_release_makes_verdicts_indeterminate_not_a_traceback(lab: La
     assert core and all(f["status"] == "indeterminate" for f in core)
     assert any("not a Junos release" in f["message"] for f in core)
 
-    proc = run_cli("catalog", "match", "--catalog", "catalogs/juniper-pbn.yaml", "--snapshot", snapshot,
+    proc = run_cli("catalog", "match", "--catalog", "catalogs/juniper-cve.yaml", "--snapshot", snapshot,
                    "--format", "json")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     rows = [r for r in json.loads(proc.stdout) if r["device"] == "sg-core-1"]
