@@ -12,16 +12,44 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from msplus.errors import InventoryError
+from msplus.limits import check_date, limits
 from msplus.records import DRIVERS, CareContract, Contact, Customer, Device, Inventory
 from msplus.secrets import Secret
 from msplus.yamlsource import Locator, load_located, pydantic_message
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")  # a device name is also its snapshot folder name
+_LIMITS = limits().inventory
+# A device name is also its snapshot folder name. fullmatch: "$" would let a trailing newline through.
+_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{_LIMITS.max_name_length - 1}}}")
+# Every other string: bounded, and one line of printable text (it reaches folder names, logs and reports).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(value: str) -> str:
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"control character {bad.group()!r} at position {bad.start() + 1}; one line of text expected")
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=_LIMITS.max_text_length), AfterValidator(_one_line)]
+Port = Annotated[int, Field(ge=_LIMITS.port[0], le=_LIMITS.port[1])]
+Timeout = Annotated[float, Field(ge=_LIMITS.timeout_seconds[0], le=_LIMITS.timeout_seconds[1], allow_inf_nan=False)]
+ConnectTimeout = Annotated[float, Field(ge=_LIMITS.connect_timeout_seconds[0], le=_LIMITS.connect_timeout_seconds[1],
+                                        allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -29,9 +57,9 @@ class _Model(BaseModel):
 
 
 class _ContactIn(_Model):
-    name: str
-    email: str
-    certification: str | None = None
+    name: Text
+    email: Text
+    certification: Text | None = None
 
     @field_validator("email")
     @classmethod
@@ -47,10 +75,15 @@ class _ContactsIn(_Model):
 
 
 class _ContractIn(_Model):
-    id: str
+    id: Text
     start: date
     end: date
-    serials: list[str] = Field(default_factory=list)
+    serials: list[Text] = Field(default_factory=list)
+
+    @field_validator("start", "end")
+    @classmethod
+    def _sane(cls, value: date) -> date:
+        return check_date(value)
 
     @model_validator(mode="after")
     def _order(self) -> _ContractIn:
@@ -60,9 +93,9 @@ class _ContractIn(_Model):
 
 
 class _CustomerIn(_Model):
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    name: str
-    theater: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=_LIMITS.max_name_length)
+    name: Text
+    theater: Text
     country: str = Field(min_length=2, max_length=2)
     prequalified: bool = False
     care_contract: _ContractIn | None = None
@@ -73,15 +106,15 @@ class _Access(_Model):
     """Settings a device can take from ``defaults``."""
 
     driver: str | None = None
-    port: int | None = Field(default=None, ge=1, le=65535)
-    username: str | None = None
-    password: str | None = None
-    password_env: str | None = None
+    port: Port | None = None
+    username: Text | None = None
+    password: str | None = Field(default=None, max_length=_LIMITS.max_text_length)
+    password_env: Text | None = None
     password_prompt: bool | None = None
-    key_file: str | None = None
-    ssh_config: str | None = None
-    timeout: float | None = Field(default=None, gt=0)
-    connect_timeout: float | None = Field(default=None, gt=0)
+    key_file: Text | None = None
+    ssh_config: Text | None = None
+    timeout: Timeout | None = None
+    connect_timeout: ConnectTimeout | None = None
 
     @field_validator("driver")
     @classmethod
@@ -93,18 +126,18 @@ class _Access(_Model):
 
 class _DeviceIn(_Access):
     name: str
-    host: str | None = None
-    files: str | None = None
-    simulate: str | None = None
-    site: str | None = None
-    role: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    serial: str | None = None
+    host: Text | None = None
+    files: Text | None = None
+    simulate: Text | None = None
+    site: Text | None = None
+    role: Text | None = None
+    tags: list[Text] = Field(default_factory=list)
+    serial: Text | None = None
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not _NAME.fullmatch(value):
             raise ValueError(f"device name {value!r} must be letters, digits, '.', '_' or '-' (it names a folder)")
         return value
 
@@ -112,8 +145,8 @@ class _DeviceIn(_Access):
 class _InventoryIn(_Model):
     customer: _CustomerIn | None = None
     defaults: _Access = Field(default_factory=_Access)
-    known_hosts: str | None = None
-    devices: list[_DeviceIn] = Field(min_length=1)
+    known_hosts: Text | None = None
+    devices: list[_DeviceIn] = Field(min_length=1, max_length=_LIMITS.max_devices)
 
 
 Prompt = Callable[[str], str]
