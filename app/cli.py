@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from msplus.errors import AssessError, InputError, Refused
+from msplus.errors import AssessError, InputError, ProblemsError, Refused
 from msplus.exitcodes import ExitCode
 
 # command name -> "module:function"; the function takes the parsed arguments and returns an exit code.
@@ -269,20 +269,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.verbose >= 2 and not isinstance(exc, AssessError):
             raise
-        line, code = _error_line(exc, args.handler)
-        print(line, file=sys.stderr)
+        lines, code = _error_lines(exc, args.handler)
+        for line in lines:
+            print(line, file=sys.stderr)
         return code
 
 
-def _error_line(exc: Exception, handler: str) -> tuple[str, ExitCode]:
-    """The one line and the exit code for an exception that ended a command."""
+def _error_lines(exc: Exception, handler: str) -> tuple[list[str], ExitCode]:
+    """The lines and the exit code for an exception that ended a command: one line per problem."""
     if isinstance(exc, Refused):
-        return f"refused: {exc}", ExitCode.REFUSED
+        return [f"refused: {exc}"], ExitCode.REFUSED
+    if isinstance(exc, ProblemsError):
+        return [f"error: {p}" for p in exc.problems], ExitCode.BAD_INPUT
     if isinstance(exc, InputError | AssessError):
-        return f"error: {exc}", ExitCode.BAD_INPUT
+        return [f"error: {exc}"], ExitCode.BAD_INPUT
     if isinstance(exc, RecursionError):  # a reader missed a depth limit: still one line, and a bug to fix
-        return f"internal error: input nested too deeply for {handler}; please report", ExitCode.INTERNAL
-    return (f"internal error in {handler}: {type(exc).__name__}: {exc} (a bug; -vv shows the traceback)",
+        return [f"internal error: input nested too deeply for {handler}; please report"], ExitCode.INTERNAL
+    return ([f"internal error in {handler}: {type(exc).__name__}: {exc} (a bug; -vv shows the traceback)"],
             ExitCode.INTERNAL)
 
 

@@ -11,7 +11,6 @@ entry can apply to; ranges of other products are kept as text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.advisories import conditions, impact, platforms, solutions, versions
+from analyzers.advisories.cve_shape import shape_problems
 from analyzers.advisories.ranges import Range, release_or_train_start
-from msplus.errors import InputError
+from msplus.errors import InputError, ProblemsError
+from msplus.jsonsource import load_json
 from msplus.junos_release import JunosRelease, ReleaseError, parse_release
 
 _PRODUCTS = {"junos os": "junos", "junos": "junos", "junos os evolved": "junos-evolved"}
@@ -81,27 +82,53 @@ def record_files(sources: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+class CveImportError(ProblemsError):
+    """Records that could not be imported; ``problems`` has one line per problem, naming the file and the field."""
+
+
 def import_files(files: Iterable[Path]) -> tuple[list[dict[str, Any]], Summary]:
+    """Every record read and imported. Raises CveImportError listing every record that could not be (after trying
+    them all), so a catalog is only ever written from a complete import."""
     entries: list[dict[str, Any]] = []
     summary = Summary()
+    problems: list[InputError] = []
     for path in files:
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"not a readable CVE JSON record: {exc}", path=str(path)) from exc
+            record = load_json(path)
+        except InputError as exc:
+            problems.append(InputError(f"not a readable CVE JSON record: {exc.problem}", path=exc.path,
+                                       line=exc.line, column=exc.column))
+            continue
+        if not _cve_record(record):
+            summary.skipped.append((path.name, "not a CVE JSON 5 record"))
+            continue
+        shape = shape_problems(record)
+        if shape:
+            problems.extend(InputError(p, path=str(path)) for p in shape)
+            continue
         reason = _not_juniper(record)
         if reason:
             summary.skipped.append((path.name, reason))
             continue
-        entry, rec = import_record(record, path.name)
+        try:
+            entry, rec = import_record(record, path.name)
+        except (ReleaseError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # The shape was checked; what is left is content this importer has not met. Reported for the record
+            # (the import is refused), never a traceback.
+            problems.append(InputError(f"could not be imported ({type(exc).__name__}: {exc})", path=str(path)))
+            continue
         entries.append(entry)
         summary.records.append(rec)
+    if problems:
+        raise CveImportError(problems)
     return entries, summary
 
 
-def _not_juniper(record: Any) -> str | None:
-    if not isinstance(record, dict) or record.get("dataType") != "CVE_RECORD" or "containers" not in record:
-        return "not a CVE JSON 5 record"
+def _cve_record(record: Any) -> bool:
+    return isinstance(record, dict) and record.get("dataType") == "CVE_RECORD" and "containers" in record
+
+
+def _not_juniper(record: dict[str, Any]) -> str | None:
     meta = record.get("cveMetadata") or {}
     cna = record["containers"].get("cna") or {}
     assigner = str(meta.get("assignerShortName", "")).lower()

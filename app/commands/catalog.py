@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analyzers.advisories.catalog import load_catalog, load_catalogs
+from analyzers.advisories.catalog import CatalogError, load_catalog, load_catalogs
+from msplus import atomicfile
 from msplus.errors import InputError
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Validate each catalog, PBN feed (.json) or hardware-notices file; print every problem. Raises a ProblemsError
-    (exit 2) when one does not validate."""
+    """Validate each catalog, PBN feed (.json) or hardware-notices file. Raises a ProblemsError with every problem
+    of every file (app.cli prints each once; exit 2) when one does not validate."""
     from analyzers.advisories.hardware import is_notices_file, load_notices
     from analyzers.advisories.pbn import load_feed
     from msplus.errors import ProblemsError
@@ -36,10 +37,8 @@ def validate(args: argparse.Namespace) -> int:
                 print(f"{path}: ok, {len(load_notices(path))} hardware notice(s)")
                 continue
             catalog = load_catalog(path)
-        except ProblemsError as exc:
+        except ProblemsError as exc:  # every problem is printed once, by app.cli, after the files that passed
             failed.append(exc)
-            for problem in exc.problems:
-                print(f"error: {problem}", file=sys.stderr)
             continue
         for warning in catalog.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -72,13 +71,24 @@ def import_cve(args: argparse.Namespace) -> int:
                                    "at": datetime.now(UTC).isoformat(timespec="seconds"),
                                    "records": len(files), "summary": totals}, header=header)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    load_catalog(out)  # what we write must validate
+    validate_text(text, out)  # what we would write must validate, before anything is written
     if args.summary:
-        Path(args.summary).write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
+        atomicfile.write_text(args.summary, json.dumps(summary.to_json(), indent=2) + "\n")
+    atomicfile.write_text(out, text)  # a refused or interrupted import leaves the previous catalog as it was
     _print_summary(summary, out, verbose=args.verbose_summary)
     return 0
+
+
+def validate_text(text: str, path: Path) -> None:
+    """Validate catalog text as if it were the file ``path``. Raises CatalogError."""
+    from analyzers.advisories.catalog import validate as validate_catalog
+    from msplus.yamlsource import loads_located
+
+    try:
+        data, locator = loads_located(text, str(path))
+    except InputError as exc:
+        raise CatalogError([exc]) from exc
+    validate_catalog(data, locator)
 
 
 def _print_summary(summary: Any, out: Path, *, verbose: bool) -> None:
