@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hostile_helpers import assert_clean_failure, run_cli
+
 from msplus.errors import InputError
 from msplus.limits import YamlLimits, limits
 from msplus.yamlsource import load_located, loads_located
 
-# The 339-byte file of the reproduction: nine levels of nine aliases (9**9 values when expanded).
+# An alias bomb like the 339-byte reproduction: nine levels of nine aliases (9**9 values when expanded).
 BOMB = "".join(
     [ 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' ]
     + [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
