@@ -13,7 +13,7 @@ import pytest
 from hostile_helpers import assert_clean_failure, run_cli
 from report_helpers import DAY, Lab, ledger_with_credits, served_lab
 
-from msplus.cli import main
+from app.cli import main
 
 
 @pytest.fixture(scope="module")
