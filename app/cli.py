@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from msplus.errors import AssessError, InputError, ProblemsError, Refused
 from msplus.exitcodes import ExitCode
@@ -37,8 +39,30 @@ HANDLERS: dict[str, str] = {
 }
 
 
+def at_least(low: int, high: int = 1_000_000) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (argparse reports anything else as bad input,
+    exit 2, naming the option)."""
+
+    def parse(text: str) -> int:
+        # ASCII digits only: int() would also take "1_0" and other scripts' digits ("٣").
+        value = int(text) if re.fullmatch(r"-?[0-9]{1,9}", text) else None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high:,}, got {text!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake reported like every other bad input: one line on stderr, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.BAD_INPUT, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="run_assessment.py",
         description="Juniper MS Plus reviews: collect device data, analyse it, report, debit credits.",
     )
@@ -58,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     collect = sub.add_parser("collect", help="collect facts, configuration and health data into snapshots")
     collect.add_argument("--inventory", required=True, help="inventory YAML file")
     collect.add_argument("--out", required=True, help="snapshot folder (one sub-folder per device)")
-    collect.add_argument("--workers", type=int, default=16, help="devices collected at once (default 16)")
+    collect.add_argument("--workers", type=at_least(1), default=16,
+                         help="devices collected at once (default 16)")
     collect.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     collect.add_argument("--no-progress", action="store_true", help="do not show progress while running")
     collect.set_defaults(handler="collect")
@@ -100,7 +125,7 @@ def _assess_parser(sub: argparse._SubParsersAction) -> None:
     assess.add_argument("--request-id", metavar="ID",
                         help="the debit's id (default <customer>-<service>-<date>): a rerun with it charges nothing")
     assess.add_argument("--no-charge", action="store_true", help="write the reports without debiting credits")
-    assess.add_argument("--workers", type=int, default=8, help="devices collected at once (default 8)")
+    assess.add_argument("--workers", type=at_least(1), default=8, help="devices collected at once (default 8)")
     assess.add_argument("--no-progress", action="store_true", help="do not show collection progress")
     add_ledger_option(assess)
     assess.set_defaults(handler="assess")
@@ -233,12 +258,13 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
                        help="history store: a folder (an SQLite file inside) or a database URL (postgresql://...)")
     sweep.add_argument("--out", default="out/sweep", help="output folder (default out/sweep)")
     sweep.add_argument("--checks", metavar="FILE", help="thresholds file (default catalogs/health-checks.yaml)")
-    sweep.add_argument("--workers", type=int, default=16, help="devices collected at once (default 16)")
+    sweep.add_argument("--workers", type=at_least(1), default=16,
+                         help="devices collected at once (default 16)")
     sweep.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     sweep.add_argument("--check", action="append", default=[], help="history: only this check (repeatable)")
-    sweep.add_argument("--last", type=int, default=10, help="history: the last N sweeps (default 10)")
+    sweep.add_argument("--last", type=at_least(1), default=10, help="history: the last N sweeps (default 10)")
     sweep.add_argument("--format", choices=("table", "csv"), default="table", help="history: output format")
-    sweep.add_argument("--keep-snapshots", type=int, default=0, metavar="N",
+    sweep.add_argument("--keep-snapshots", type=at_least(0), default=0, metavar="N",
                        help="keep only the N most recent sweep snapshots under --out (default: all)")
     sweep.add_argument("--no-progress", action="store_true", help="do not show progress while running")
     sweep.set_defaults(handler="sweep")

@@ -100,14 +100,19 @@ class HistoryTable:
     rows: tuple[tuple[str, str, tuple[tuple[str, float | None] | None, ...]], ...]
 
 
-def url_for(target: str | Path) -> str:
-    """A database URL as given (``postgresql+psycopg://...``), else a folder holding the SQLite file."""
+def url_for(target: str | Path, *, create: bool = True) -> str:
+    """A database URL as given (``postgresql+psycopg://...``), else a folder holding the SQLite file. With
+    ``create=False`` (reading the history) a missing folder or file is an error, never created."""
     text = str(target)
     if "://" in text:
         if text.startswith("postgresql://"):  # psycopg 3 is the driver installed; SQLAlchemy defaults to psycopg2
             text = "postgresql+psycopg://" + text[len("postgresql://"):]
         return text
     folder = Path(text).expanduser().resolve()
+    if not create:
+        if not (folder / SQLITE_FILE).is_file():
+            raise HistoryError(f"no sweep history in {folder} ({SQLITE_FILE} not found); nothing was created")
+        return f"sqlite:///{folder / SQLITE_FILE}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -123,8 +128,9 @@ class History:
         self.where = where
 
     @classmethod
-    def open(cls, target: str | Path) -> History:
-        url = url_for(target)
+    def open(cls, target: str | Path, *, create: bool = True) -> History:
+        """The store at ``target``; ``create=False`` to read one that must exist already."""
+        url = url_for(target, create=create)
         shown = url
         try:
             shown = sa.engine.make_url(url).render_as_string(hide_password=True)

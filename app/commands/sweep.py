@@ -26,7 +26,7 @@ def main(args: argparse.Namespace) -> int:
 
 def history(args: argparse.Namespace) -> int:
     """Print stored results: one row per device and check, one column per sweep (oldest first)."""
-    with History.open(args.history) as store:
+    with History.open(args.history, create=False) as store:
         table = store.table(devices=args.device or (), checks=args.check or (), last=args.last)
     if not table.columns:
         print(f"no sweep in the history {args.history}", file=sys.stderr)
