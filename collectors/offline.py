@@ -55,9 +55,14 @@ class OfflineCollector(Collector):
 def _survey(folder: Path) -> tuple[list[Recognised], list[Ignored]]:
     found: list[Recognised] = []
     ignored: list[Ignored] = []
+    root = folder.resolve()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue  # editor and OS droppings (.DS_Store, .~lock)
+        if not path.resolve().is_relative_to(root):
+            # A link out of the folder (to /etc/shadow, say) is never read: only what the customer sent is.
+            ignored.append(Ignored(path, "a link to a file outside the folder; not read"))
+            continue
         result = recognise(path)
         (found if isinstance(result, Recognised) else ignored).append(result)  # type: ignore[arg-type]
     return found, ignored
