@@ -332,6 +332,11 @@ def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if verbose < 2:
-        # paramiko and ncclient are chatty at INFO and log every channel event.
-        for noisy in ("paramiko", "ncclient", "asyncssh", "netmiko"):
+        # paramiko's transport thread logs every failed connection (a silent device, a banner timeout) as ERROR
+        # with a twenty-line traceback, under its own name or ncclient's. The collector translates that failure
+        # once into the device's error (meta.json and the summary), so these logs would only repeat it as noise.
+        for foreign in ("paramiko", "ncclient"):
+            logging.getLogger(foreign).setLevel(logging.CRITICAL)
+        # asyncssh (the lab) and netmiko are chatty at INFO and log every channel event.
+        for noisy in ("asyncssh", "netmiko"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

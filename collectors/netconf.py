@@ -105,6 +105,16 @@ def open_device(device: Device, known_hosts: Path | None) -> tuple[PyEZDevice, s
     except ValueError as exc:  # PyEZ refuses host names it cannot use
         _close_quietly(sock)
         raise DeviceError("unreachable", f"{device.host}: {exc}") from exc
+    if sock is None:
+        _open_waiting(dev, device, known_hosts)
+    else:
+        _open_watched(dev, device, known_hosts, sock)
+    dev.timeout = int(max(1, device.timeout))
+    return dev, sock
+
+
+def _open_watched(dev: PyEZDevice, device: Device, known_hosts: Path | None, sock: socket.socket) -> None:
+    """open() on our own socket: the watchdog shuts the socket down at connect_timeout, which ends open()."""
     watchdog = _Watchdog(sock, device.connect_timeout)
     try:
         with watchdog, verifying_against(known_hosts):
@@ -115,8 +125,42 @@ def open_device(device: Device, known_hosts: Path | None) -> tuple[PyEZDevice, s
             raise DeviceError("timeout", f"no NETCONF session within {device.connect_timeout:g}s "
                                          f"(SSH or NETCONF hello did not complete)") from exc
         raise translate_connect_error(exc, device, known_hosts) from exc
-    dev.timeout = int(max(1, device.timeout))
-    return dev, sock
+
+
+def _open_waiting(dev: PyEZDevice, device: Device, known_hosts: Path | None) -> None:
+    """open() when ssh_config decides how to connect (ncclient opens the socket or a ProxyCommand, which we cannot
+    reach): it runs in a helper thread and we wait for it at most connect_timeout. paramiko's own waits (15 s for
+    the banner) would otherwise decide. A session that comes up after we gave up is closed by the helper."""
+    lock = threading.Lock()
+    done = threading.Event()
+    state: dict[str, Any] = {"abandoned": False, "error": None}
+
+    def run() -> None:
+        try:
+            with verifying_against(known_hosts):
+                dev.open()
+        except ez.ConnectError as exc:
+            state["error"] = translate_connect_error(exc, device, known_hosts)
+            state["cause"] = exc
+        except Exception as exc:  # anything else PyEZ lets out: translated below, in the caller's thread
+            state["error"] = DeviceError("refused", f"{device.host}: {type(exc).__name__}: {exc}")
+            state["cause"] = exc
+        with lock:
+            done.set()
+            late = state["abandoned"] and state["error"] is None
+        if late:
+            close_device(dev, None)
+
+    threading.Thread(target=run, name=f"open-{device.name}", daemon=True).start()
+    done.wait(device.connect_timeout)
+    with lock:
+        if not done.is_set():
+            state["abandoned"] = True
+            raise DeviceError("timeout", f"no NETCONF session within {device.connect_timeout:g}s through "
+                                         f"ssh_config {ssh_config_for(device)} (SSH or NETCONF hello did not "
+                                         "complete)")
+    if state["error"] is not None:
+        raise state["error"] from state.get("cause")
 
 
 def ssh_config_for(device: Device) -> Path | None:
