@@ -42,7 +42,6 @@ def _hostile(collected: Path, tmp_path: Path, **changes: object) -> tuple[Path, 
 HUGE_RELEASE = "21.4R3-S" + "9" * 5000
 
 
-@pytest.mark.xfail(strict=True, reason="until the typed snapshot reader (snapshots/) validates profiles")
 def test_hostile_profile_in_snapshot_is_bad_input(lab: Lab, collected: Path, tmp_path: Path) -> None:
     snapshot, profile = _hostile(collected, tmp_path, routing_engines="two")
     url = ledger_with_credits(tmp_path / "ledger.db", lab.inventory, credits=20)
