@@ -58,7 +58,7 @@ class NapalmCollector(Collector):
         try:
             sink.note("host_key", session_fingerprint(driver.device))
             sink.note("host_key_verified", self.known_hosts is not None)
-            rpc = RawRpc(driver.device, device.timeout)
+            rpc = RawRpc(driver.device, device.timeout, sink.spool_dir, max_reply=device.max_reply_bytes)
             run_plan(rpc, plan, sink, device.name)
             _getters(driver, sink)
         finally:

@@ -25,7 +25,7 @@ class PyEZCollector(Collector):
         try:
             sink.note("host_key", session_fingerprint(dev))
             sink.note("host_key_verified", self.known_hosts is not None)
-            rpc = RawRpc(dev, device.timeout)
+            rpc = RawRpc(dev, device.timeout, sink.spool_dir, max_reply=device.max_reply_bytes)
             run_plan(rpc, plan, sink, device.name)
         finally:
             close_device(dev, sock, rpc)
@@ -35,8 +35,8 @@ def run_plan(rpc: RawRpc, plan: Sequence[Request], sink: Sink, source: str) -> N
     """Send every Request; save each reply; an error answer to a required Request ends the collection."""
     for request in plan:
         started = time.perf_counter()
-        raw = rpc.call(request.rpc, request.args)
+        spooled = rpc.call(request.rpc, request.args)
         seconds = time.perf_counter() - started
-        error = replies.save(sink, request, raw, seconds=seconds, source=f"{source}:{request.rpc}")
+        error = replies.save_file(sink, request, spooled.path, seconds=seconds, source=f"{source}:{request.rpc}")
         if error and not request.optional:
             raise DeviceError("rpc_error", f"{request.rpc}: {error}")

@@ -17,9 +17,10 @@ import queue
 import re
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 import paramiko
 import yaml
@@ -29,25 +30,36 @@ from ncclient.transport import session as nc_session
 from ncclient.transport import ssh as nc_ssh
 
 from msplus.errors import DeviceError, InputError
+from msplus.limits import limits
 
-MAX_REPLY = 1024 * 2**20  # a reply above this is refused rather than exhausting memory
+_spools = itertools.count(1)  # spool file names, unique in the process (itertools.count is thread-safe in CPython)
+
 NETCONF_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
 ATTRIBUTES_FILE = Path(__file__).with_name("data") / "rpc_attributes.yaml"
+MAX_OTHER_MESSAGE = 16 * 2**20  # a message nobody asked for (close-session's reply) is kept in memory, up to this
+
+
+class Message(Protocol):
+    """Where the bytes of one framed message go while it arrives."""
+
+    def write(self, data: bytes) -> None: ...
+    def finish(self) -> None: ...
 
 
 class Framer:
-    """NETCONF de-framing (1.0 end marker or 1.1 chunks), linear in the message size. Installed as the session's
-    parser: ncclient's loop calls ``parse(data)`` with each read."""
+    """NETCONF de-framing (1.0 end marker or 1.1 chunks), linear in the message size and streaming: each piece
+    of a message goes to the Message ``start()`` returned for it as soon as it is read, so a reply is never held
+    whole in memory. Installed as the session's parser: ncclient's loop calls ``parse(data)`` with each read; an
+    exception here (framing error, reply over the limit) ends the session and reaches RawRpc as an error."""
 
     _CHUNK = re.compile(rb"\n#([1-9][0-9]{0,9})\n")
 
-    def __init__(self, session: nc_ssh.SSHSession, deliver: Callable[[bytes], None]) -> None:
+    def __init__(self, session: nc_ssh.SSHSession, start: Callable[[], Message]) -> None:
         self.session = session
-        self.deliver = deliver
+        self.start = start
+        self.current: Message | None = None
         self.buf = bytearray()
-        self.msg = bytearray()
         self.need = 0  # bytes still to come in the current 1.1 chunk
-        self.scan = 0  # 1.0: where to resume looking for the end marker
 
     def parse(self, data: bytes) -> None:
         self.buf += data
@@ -55,32 +67,43 @@ class Framer:
             self._parse11()
         else:
             self._parse10()
-        if len(self.msg) + len(self.buf) > MAX_REPLY:
-            raise nc_errors.NetconfFramingError(f"reply larger than {MAX_REPLY // 2**20} MB; refused")
+
+    def _emit(self, data: bytes | bytearray) -> None:
+        if data:
+            if self.current is None:
+                self.current = self.start()
+            self.current.write(bytes(data))
+
+    def _end(self) -> None:
+        if self.current is None:
+            self.current = self.start()
+        message, self.current = self.current, None
+        message.finish()
 
     def _parse10(self) -> None:
         while True:
-            end = self.buf.find(b"]]>]]>", self.scan)
+            end = self.buf.find(b"]]>]]>")
             if end < 0:
-                self.scan = max(0, len(self.buf) - 5)  # the marker may straddle two reads
+                keep = 5  # the marker may straddle two reads: hold back what could be its start
+                if len(self.buf) > keep:
+                    self._emit(self.buf[:-keep])
+                    del self.buf[:-keep]
                 return
-            message = bytes(self.buf[:end])
+            self._emit(self.buf[:end])
             del self.buf[: end + 6]
-            self.scan = 0
-            self.deliver(message.strip())
+            self._end()
 
     def _parse11(self) -> None:
         while self.buf:
             if self.need:
                 take = min(self.need, len(self.buf))
-                self.msg += self.buf[:take]
+                self._emit(self.buf[:take])
                 del self.buf[:take]
                 self.need -= take
                 continue
             if self.buf.startswith(b"\n##\n"):
                 del self.buf[:4]
-                message, self.msg = bytes(self.msg), bytearray()
-                self.deliver(message)
+                self._end()
                 continue
             match = self._CHUNK.match(self.buf)
             if match:
@@ -90,6 +113,63 @@ class Framer:
             if len(self.buf) >= 13 or not (b"\n##\n".startswith(bytes(self.buf)) or self.buf.startswith(b"\n#")):
                 raise nc_errors.NetconfFramingError(f"bad NETCONF 1.1 framing: {bytes(self.buf[:40])!r}")
             return  # a chunk header split across reads
+
+
+@dataclass(frozen=True, slots=True)
+class Spooled:
+    """A reply as received, in a file (``path``) of ``size`` bytes; the caller moves or deletes the file."""
+
+    path: Path
+    size: int
+
+
+class _SpoolMessage:
+    """The reply to the outstanding RPC, written to a file as it arrives; cut at ``limit`` bytes."""
+
+    def __init__(self, path: Path, limit: int, deliver: Callable[[Spooled], None]) -> None:
+        self.path = path
+        self.limit = limit
+        self.deliver = deliver
+        self.size = 0
+        self.file: BinaryIO = path.open("wb")
+        self.started = False
+
+    def write(self, data: bytes) -> None:
+        if not self.started:  # 1.0 messages begin with the newline after the previous marker
+            data = data.lstrip()
+            self.started = bool(data)
+        self.size += len(data)
+        if self.size > self.limit:
+            self.file.close()
+            raise nc_errors.NetconfFramingError(
+                f"reply larger than {self.limit / 2**20:g} MB, cut there (the limit is the inventory's "
+                "max_reply_megabytes, else collect.max_reply_bytes in msplus/data/limits.yaml)")
+        self.file.write(data)
+
+    def finish(self) -> None:
+        self.file.close()
+        self.deliver(Spooled(self.path, self.size))
+
+    def discard(self) -> None:
+        self.file.close()
+        with suppress(OSError):
+            self.path.unlink()
+
+
+class _MemoryMessage:
+    """A message no RPC of ours waits for (close-session's reply, ncclient's own): handed to ncclient whole."""
+
+    def __init__(self, dispatch: Callable[[str], None]) -> None:
+        self.dispatch = dispatch
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+        if len(self.data) > MAX_OTHER_MESSAGE:
+            raise nc_errors.NetconfFramingError(f"unsolicited message larger than {MAX_OTHER_MESSAGE:,} bytes")
+
+    def finish(self) -> None:
+        self.dispatch(bytes(self.data).strip().decode("utf-8", errors="replace"))
 
 
 class _Errors(nc_session.SessionListener):
@@ -106,32 +186,38 @@ class _Errors(nc_session.SessionListener):
 
 
 class RawRpc:
-    """Sends RPCs on an open PyEZ session and returns each reply as the bytes received.
+    """Sends RPCs on an open PyEZ session and returns each reply as received, spooled to a file in ``spool_dir``
+    while it arrives (memory stays small whatever the reply's size; one over ``max_reply`` bytes ends the session).
 
     One RPC at a time: while one is outstanding, the next framed message is its reply, whatever it contains.
     Messages that arrive when none is outstanding (close-session's reply) go to ncclient as usual.
     """
 
-    def __init__(self, dev: PyEZDevice, timeout: float) -> None:
+    def __init__(self, dev: PyEZDevice, timeout: float, spool_dir: Path, *, max_reply: int | None = None) -> None:
         self.session: nc_ssh.SSHSession = dev._conn._session
         self.timeout = timeout
+        self.spool_dir = spool_dir
+        self.max_reply = max_reply if max_reply is not None else limits().max_reply_bytes
         self.inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.pending = False
         self.healthy = True
         self._ids = itertools.count(1)
+        self._spool: _SpoolMessage | None = None
         self.session.add_listener(_Errors(self.inbox))
         self._ncclient_dispatch = self.session._dispatch_message
-        self.session.parser = Framer(self.session, self._deliver)
+        self.session.parser = Framer(self.session, self._start_message)
 
-    def _deliver(self, message: bytes) -> None:
+    def _start_message(self) -> Message:
         if self.pending:
             self.pending = False
-            self.inbox.put(("reply", message))
-        else:
-            self._ncclient_dispatch(message.decode("utf-8", errors="replace"))
+            self._spool = _SpoolMessage(self.spool_dir / f".reply-{next(_spools)}.part", self.max_reply,
+                                        lambda spooled: self.inbox.put(("reply", spooled)))
+            return self._spool
+        return _MemoryMessage(self._ncclient_dispatch)
 
-    def call(self, rpc: str, args: tuple[tuple[str, str | bool], ...] = ()) -> bytes:
-        """The reply to ``<rpc>`` as received. Raises DeviceError: timeout, disconnected."""
+    def call(self, rpc: str, args: tuple[tuple[str, str | bool], ...] = ()) -> Spooled:
+        """The reply to ``<rpc>`` as received, in a file. Raises DeviceError: timeout, disconnected,
+        malformed_reply (bad framing, or a reply over the limit, cut there and deleted)."""
         xml = rpc_message(next(self._ids), rpc, args)
         if self.session._base == nc_session.NetconfBase.BASE_11:
             framed = b"\n#%d\n%s\n##\n" % (len(xml), xml)
@@ -148,18 +234,28 @@ class RawRpc:
         try:
             kind, value = self.inbox.get(timeout=self.timeout)
         except queue.Empty:
+            self._discard_spool()
             raise DeviceError("timeout", f"no reply to {rpc} within {self.timeout:g}s") from None
         if kind == "error":
+            self._discard_spool()
             raise _session_error(value, rpc)
+        self._spool = None
         self.healthy = True
-        data: bytes = value
-        return data
+        spooled: Spooled = value
+        return spooled
+
+    def _discard_spool(self) -> None:
+        """A reply that never completed leaves no file behind (ncclient's thread may still hold it: best effort)."""
+        spool, self._spool = self._spool, None
+        if spool is not None:
+            spool.discard()
 
     def close_session(self) -> None:
         """Polite end of the session; a device that does not answer within 2 s is simply disconnected."""
         self.timeout = min(self.timeout, 2.0)
         with suppress(DeviceError):
-            self.call("close-session")
+            reply = self.call("close-session")
+            reply.path.unlink(missing_ok=True)
 
     def _drain_errors(self) -> None:
         with suppress(queue.Empty):

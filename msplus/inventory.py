@@ -51,6 +51,8 @@ Timeout = Annotated[float, Field(ge=_LIMITS.timeout_seconds[0], le=_LIMITS.timeo
 ConnectTimeout = Annotated[float, Field(ge=_LIMITS.connect_timeout_seconds[0], le=_LIMITS.connect_timeout_seconds[1],
                                         allow_inf_nan=False)]
 
+Megabytes = Annotated[float, Field(gt=0, le=_LIMITS.max_reply_megabytes, allow_inf_nan=False)]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
@@ -115,6 +117,7 @@ class _Access(_Model):
     ssh_config: Text | None = None
     timeout: Timeout | None = None
     connect_timeout: ConnectTimeout | None = None
+    max_reply_megabytes: Megabytes | None = None
 
     @field_validator("driver")
     @classmethod
@@ -220,10 +223,15 @@ def _build(parsed: _InventoryIn, path: Path, locator: Locator, env: Any, prompt:
                 serial=dev.serial,
                 timeout=merged.get("timeout") or 30.0,
                 connect_timeout=merged.get("connect_timeout") or 10.0,
+                max_reply_bytes=_megabytes(merged.get("max_reply_megabytes")),
             )
         )
     known_hosts = _path(base, parsed.known_hosts, locator, ("known_hosts",), must_exist=False)
     return Inventory(path=path, customer=_customer(parsed.customer), devices=tuple(devices), known_hosts=known_hosts)
+
+
+def _megabytes(value: float | None) -> int | None:
+    return int(value * 2**20) if value is not None else None
 
 
 def _own_credentials(dev: _DeviceIn) -> bool:

@@ -44,6 +44,7 @@ class InventoryLimits:
     max_name_length: int
     max_text_length: int
     max_devices: int
+    max_reply_megabytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def limits() -> Limits:
             port=tuple(inv["port"]), timeout_seconds=tuple(inv["timeout_seconds"]),
             connect_timeout_seconds=tuple(inv["connect_timeout_seconds"]),
             max_name_length=inv["max_name_length"], max_text_length=inv["max_text_length"],
-            max_devices=inv["max_devices"]),
+            max_devices=inv["max_devices"], max_reply_megabytes=inv["max_reply_megabytes"]),
         max_reply_bytes=int(raw["collect"]["max_reply_bytes"]),
         earliest_date=raw["dates"]["earliest"],
         latest_date=raw["dates"]["latest"],

@@ -69,6 +69,7 @@ class Device:
     serial: str | None = None
     timeout: float = 30.0
     connect_timeout: float = 10.0
+    max_reply_bytes: int | None = None  # a reply longer than this is cut (None: collect.max_reply_bytes of limits.yaml)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ means the same thing whichever way it was collected.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lxml import etree
 
@@ -106,3 +108,154 @@ def configuration_text(root: etree._Element) -> str | None:
         if isinstance(el.tag, str) and xmlsafe.local(el.tag) in ("configuration-text", "configuration-output"):
             return el.text or ""
     return None
+
+
+# ---------------------------------------------------------------------------------------------- streamed replies
+
+_READ = 1 << 20  # bytes fed to the parser at a time
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIELD_LIMIT = 4096  # characters kept of an error's message, severity or bad element
+_ERROR_FIELDS = ("error-severity", "error-message", "message", "bad-element")
+
+
+class _Scan:
+    """An lxml parser target: reads a reply as it is fed, keeping only what ``check`` needs (the in-band errors,
+    whether the reply is empty) and writing the configuration text to ``text_out`` as it comes, so a reply of any
+    size is checked in constant memory."""
+
+    def __init__(self, text_out: BinaryIO | None) -> None:
+        self.text_out = text_out
+        self.depth = 0
+        self.root: str | None = None
+        self.root_content = False  # an element or text directly under the root
+        self.errors: list[str] = []
+        self.error_depth: int | None = None  # depth of the error element being read
+        self.fields: dict[str, str] = {}
+        self.field: str | None = None
+        self.config_depth: int | None = None
+        self.config_found = False
+
+    def start(self, tag: str, attrib: Any, nsmap: Any = None) -> None:
+        self.depth += 1
+        name = xmlsafe.local(tag)
+        if self.depth == 1:
+            self.root = name
+        elif self.depth == 2:
+            self.root_content = True
+        if self.error_depth is None and (name == "rpc-error" or (name == "error" and "xnm" in tag)):
+            self.error_depth, self.fields = self.depth, {}
+        elif self.error_depth is not None and name in _ERROR_FIELDS and name not in self.fields:
+            self.field = name
+            self.fields[name] = ""
+        if self.text_out is not None and name in ("configuration-text", "configuration-output"):
+            self.config_depth, self.config_found = self.depth, True
+
+    def end(self, tag: str) -> None:
+        if self.error_depth == self.depth:
+            self._error_done()
+        if self.config_depth == self.depth:
+            self.config_depth = None
+        self.field = None
+        self.depth -= 1
+
+    def data(self, text: str) -> None:
+        if self.depth == 1 and text.strip():
+            self.root_content = True
+        if self.field is not None and len(self.fields[self.field]) < _FIELD_LIMIT:
+            self.fields[self.field] += text[:_FIELD_LIMIT]
+        if self.config_depth is not None and self.config_depth == self.depth and self.text_out is not None:
+            self.text_out.write(text.encode("utf-8"))
+
+    def comment(self, text: str) -> None:
+        return None
+
+    def close(self) -> _Scan:
+        return self
+
+    def _error_done(self) -> None:
+        self.error_depth = None
+        severity = self.fields.get("error-severity", "").strip()
+        if severity.lower() == "warning":
+            return
+        message = (self.fields.get("error-message") or self.fields.get("message") or "error").strip()
+        bad = self.fields.get("bad-element", "").strip()
+        self.errors.append(message + (f" (bad element: {bad})" if bad else ""))
+
+
+def check_file(request: Request, reply: Path, text_out: Path, *, source: str) -> tuple[bool, str | None]:
+    """``check`` for a reply in a file, streamed: (configuration text written to ``text_out``, error message).
+
+    The first is True when ``text_out`` now holds the configuration as plain text (what is saved instead of the
+    reply); otherwise ``text_out`` does not exist. Raises DeviceError('malformed_reply') like ``check``."""
+    want_text = request.rpc == "get-configuration" and dict(request.args).get("format") == "text"
+    keep_text = False
+    try:
+        with reply.open("rb") as raw, (text_out.open("wb") if want_text else _Null()) as out:
+            scan = _scan(raw, out if want_text else None, source)
+        if scan.errors:
+            return False, "; ".join(scan.errors)
+        if scan.root == "rpc-reply" and not scan.root_content:
+            if not request.optional:
+                raise DeviceError("malformed_reply", f"{source}: empty reply (an <rpc-reply> with no content)")
+            return False, "empty reply"
+        if want_text and not scan.config_found:
+            raise DeviceError("malformed_reply", f"{source}: no <configuration-text> in the configuration reply")
+        keep_text = want_text
+        return want_text, None
+    finally:
+        if want_text and not keep_text:
+            text_out.unlink(missing_ok=True)
+
+
+def _scan(raw: BinaryIO, out: BinaryIO | None, source: str) -> _Scan:
+    target = _Scan(out)
+    parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True)
+    tail = b""
+    fed = False
+    while chunk := raw.read(_READ):
+        if not fed:
+            chunk = chunk.lstrip()
+            if not chunk:
+                continue
+        if _DTD.search(tail + chunk):
+            raise DeviceError("malformed_reply", f"{source}: reply declares a DTD or entities; refused (entity "
+                                                 "expansion is off)")
+        tail = chunk[-9:]
+        try:
+            parser.feed(chunk)
+        except etree.XMLSyntaxError as exc:
+            raise DeviceError("malformed_reply", f"{source}: malformed XML: {exc.msg}") from exc
+        fed = True
+    if not fed:
+        raise DeviceError("malformed_reply", f"{source}: empty reply")
+    try:
+        result: _Scan = parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise DeviceError("malformed_reply", f"{source}: malformed XML: {exc.msg}") from exc
+    return result
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def save_file(sink: Sink, request: Request, reply: Path, *, seconds: float, source: str) -> str | None:
+    """``save`` for a reply spooled to a file: checked as it is streamed, and the file (or the configuration text
+    taken from it) handed to the sink, which moves it into place. Returns the device's error message."""
+    text = reply.with_name(reply.name + ".text")
+    try:
+        as_text, error = check_file(request, reply, text, source=source)
+    except DeviceError:
+        sink.reply_file(request, reply, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
+        raise
+    if as_text:
+        reply.unlink()
+        sink.reply_file(request, text, seconds=seconds, error=error)
+    else:
+        sink.reply_file(request, reply, seconds=seconds, error=error)
+    return error

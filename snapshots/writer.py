@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import shutil
 import time
@@ -24,13 +25,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
-from msplus import __version__
+from msplus import __version__, atomicfile
 from msplus.errors import InputError
 from msplus.kinds import FailureKind
 from msplus.records import CollectionResult, Device, RawReply, Request
 from snapshots.layout import META, PROFILE, SCHEMA_VERSION
 from snapshots.profile import profile_from_files
 
+_FACTS_IN_MEMORY = 16 * 2**20  # facts replies kept for the profile; a larger one is saved but not profiled
 _PACKAGES = ("junos-eznc", "ncclient", "paramiko", "lxml", "napalm", "netmiko")
 
 
@@ -42,6 +44,14 @@ class Sink(Protocol):
               file: str | None = None) -> None:
         """Save one reply as received. ``error`` set: the device answered with an error (the body is kept).
         ``file`` overrides the plan's file name (e.g. CLI text saved as ``.txt``)."""
+
+    def reply_file(self, request: Request, path: Path, *, seconds: float, error: str | None = None,
+                   file: str | None = None) -> None:
+        """``reply`` for a reply already in a file (spooled as it arrived): the sink takes the file over."""
+
+    @property
+    def spool_dir(self) -> Path:
+        """Where a collector may spool a reply while it arrives (same file system as the snapshot)."""
 
     def extra(self, name: str, body: bytes) -> None:
         """Save an additional file that answers no plan Request (napalm getters' JSON)."""
@@ -76,6 +86,22 @@ class SnapshotWriter:
         self.replies.append(RawReply(file=name, rpc=request.rpc, purpose=request.purpose,
                                      sha256=hashlib.sha256(body).hexdigest(), size=len(body),
                                      seconds=round(seconds, 4), ok=error is None, error=self.redact(error)))
+
+    def reply_file(self, request: Request, path: Path, *, seconds: float, error: str | None = None,
+                   file: str | None = None) -> None:
+        name = file or request.file
+        self._check_name(name)
+        target = self.folder / name
+        os.replace(path, target)
+        digest, size = _sha256(target)
+        if request.purpose == "facts" and size <= _FACTS_IN_MEMORY:
+            self._facts[name] = target.read_bytes()
+        self.replies.append(RawReply(file=name, rpc=request.rpc, purpose=request.purpose, sha256=digest, size=size,
+                                     seconds=round(seconds, 4), ok=error is None, error=self.redact(error)))
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.folder
 
     def extra(self, name: str, body: bytes) -> None:
         self._write(name, body)
@@ -112,9 +138,13 @@ class SnapshotWriter:
 
     # -- files --------------------------------------------------------------------------------------------------
     def _write(self, name: str, body: bytes) -> None:
+        self._check_name(name)
+        atomicfile.write_bytes(self.folder / name, body)
+
+    @staticmethod
+    def _check_name(name: str) -> None:
         if "/" in name or name.startswith(".") or name in (META, PROFILE):
             raise ValueError(f"refusing to write {name!r} into a device folder")
-        (self.folder / name).write_bytes(body)
 
     def _write_profile(self) -> bool:
         facts = {"software-information", "chassis-inventory"}
@@ -206,3 +236,14 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of a file, read in pieces (a reply may be hundreds of MB)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size

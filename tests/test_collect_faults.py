@@ -333,3 +333,25 @@ def test_huge_reply_collected_in_bounded_time(lab: LabServer, tmp_path: Path) ->
     assert sw["size"] > 24 * 2**20
     assert (tmp_path / "snap" / "huge" / "software-information.xml").stat().st_size == sw["size"]
     assert took < 30, f"a 24 MB reply took {took:.1f}s"
+
+
+def test_reply_over_the_limit_is_cut_and_recorded(lab: LabServer, tmp_path: Path) -> None:
+    """Issue 14: a reply beyond the device's limit ends that device's collection with the reason recorded; the part
+    received is not kept and nothing half-written is left; the other devices are collected."""
+    results = run(tmp_path, device(lab, "huge", timeout=60, max_reply_bytes=4 * 2**20), device(lab, "ok"))
+    meta = failed(tmp_path, results, "huge", "malformed_reply")
+    assert "reply larger than 4 MB, cut there" in meta["error"]["message"]
+    assert "max_reply_megabytes" in meta["error"]["message"]
+    left = saved(tmp_path, "huge")
+    assert not any(name.startswith(".") for name in left), left  # no spool file
+    assert "software-information.xml" not in left
+
+
+def test_replies_are_streamed_to_disk_as_received(lab: LabServer, tmp_path: Path) -> None:
+    """A reply under the limit is saved byte for byte as received, through a spool file in the device folder."""
+    results = run(tmp_path, device(lab, "huge", timeout=60, max_reply_bytes=64 * 2**20), device(lab, "ok"))
+    assert results["huge"].ok, results["huge"].error
+    saved_file = tmp_path / "snap" / "huge" / "software-information.xml"
+    body = saved_file.read_bytes()
+    assert body.startswith(b"<rpc-reply") and body.rstrip().endswith(b"</rpc-reply>")
+    assert not any(name.startswith(".") for name in saved(tmp_path, "huge"))
