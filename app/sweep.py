@@ -35,6 +35,7 @@ from analyzers.health.history import History
 from analyzers.health.records import Change, CheckResult
 from analyzers.health.thresholds import Thresholds, load_thresholds
 from app.prompt import password_prompt
+from msplus import atomicfile
 from msplus.errors import InputError
 from msplus.records import CollectionResult, Inventory
 
@@ -157,10 +158,8 @@ def _write_outputs(out_dir: Path, snapshot: Path, results: Sequence[CheckResult]
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(path)  # readers (a dashboard polling health.json) never see half a file
+        atomicfile.write_text(path, text + "\n")  # readers (a dashboard polling health.json) never see half a file
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from exc
 

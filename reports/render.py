@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from msplus import atomicfile
 from reports.chart import COLOURS, svg
 from reports.model import SEVERITIES, FindingRow, ReviewResult
 
@@ -64,16 +65,18 @@ def markdown(result: ReviewResult) -> str:
     return _md_env().get_template("report.md.j2").render(**_context(result))
 
 
+# Every writer goes through msplus.atomicfile: a report is complete or absent, never half written.
+
 def write_html(result: ReviewResult, path: Path) -> None:
-    path.write_text(html(result), encoding="utf-8")
+    atomicfile.write_text(path, html(result))
 
 
 def write_markdown(result: ReviewResult, path: Path) -> None:
-    path.write_text(markdown(result), encoding="utf-8")
+    atomicfile.write_text(path, markdown(result))
 
 
 def write_json(result: ReviewResult, path: Path) -> None:
-    path.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomicfile.write_text(path, json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
 
 
 def _context(result: ReviewResult) -> dict[str, Any]:
@@ -144,7 +147,8 @@ def _cell(text: str) -> str:
 
 
 def write_csv(result: ReviewResult, path: Path) -> None:
-    findings_frame(result.findings).to_csv(path, index=False, encoding="utf-8")
+    with atomicfile.replacing(path, "w", newline="") as handle:
+        findings_frame(result.findings).to_csv(handle, index=False)
 
 
 def write_xlsx(result: ReviewResult, path: Path) -> None:
@@ -159,7 +163,7 @@ def write_xlsx(result: ReviewResult, path: Path) -> None:
                      f"{result.credits.remaining} remaining")],
         columns=["item", "value"])
     summary["value"] = summary["value"].map(lambda v: _cell(str(v)))
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with atomicfile.replacing(path, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="findings", index=False)
         summary.to_excel(writer, sheet_name="summary", index=False)
         sheet = writer.sheets["findings"]

@@ -231,9 +231,7 @@ def _dump(path: Path, data: Any) -> None:
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomicfile.write_text(path, text + "\n")
 
 
 
