@@ -59,7 +59,8 @@ def collect(work: Path, name: str, host: str, port: int, limit_mb: float | None)
     seconds = time.perf_counter() - started
     meta = json.loads((out / name / "meta.json").read_text(encoding="utf-8"))
     sizes = {r["file"]: r["size"] for r in meta.get("replies") or ()}
-    result = {"peak_mb": usage.ru_maxrss / 1024, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "exit": os.waitstatus_to_exitcode(status),
+    result = {"peak_mb": usage.ru_maxrss / 1024, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+              "exit": os.waitstatus_to_exitcode(status),
               "ok": meta["ok"], "error": (meta.get("error") or {}).get("message"),
               "software_information_mb": sizes.get("software-information.xml", 0) / 2**20}
     shutil.rmtree(out, ignore_errors=True)
