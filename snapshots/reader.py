@@ -7,7 +7,6 @@ further in. A folder of customer files without ``meta.json`` is a snapshot too (
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from msplus.errors import InputError
+from msplus.jsonsource import load_json
 from msplus.junosconf.load import SNAPSHOT_FILES as CONFIG_FILES  # preference order
 from msplus.records import DeviceProfile, RawReply
 from snapshots.layout import META, PROFILE
@@ -139,12 +139,7 @@ def _json_object(path: Path, *, required: bool) -> dict[str, Any] | None:
         if required:
             raise InputError(f"missing: {path.name}", path=str(path))
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno) from exc
-    except (OSError, UnicodeDecodeError, RecursionError) as exc:
-        raise InputError(f"cannot read: {type(exc).__name__}", path=str(path)) from exc
+    data = load_json(path)  # size and nesting limits (limits.yaml), malformed JSON located: InputError
     if not isinstance(data, dict):
         raise InputError("expected a JSON object", path=str(path), line=1)
     return data

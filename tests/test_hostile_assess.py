@@ -80,3 +80,14 @@ def test_live_assess_warns_that_host_keys_were_not_verified(lab: Lab, tmp_path: 
     assert code in (0, 1)
     err = capsys.readouterr().err
     assert "host keys NOT verified" in err
+
+
+def test_deeply_nested_profile_is_bad_input(lab: Lab, collected: Path, tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(collected, snapshot)
+    profile = snapshot / "sg-core-1" / "profile.json"
+    profile.write_text('{"hostname": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    url = ledger_with_credits(tmp_path / "ledger.db", lab.inventory, credits=20)
+    proc = run_cli("assess", "piir", "--inventory", lab.inventory, "--ledger", url, "--date", str(DAY),
+                   "--snapshot", snapshot, "--out", tmp_path / "out", "--no-charge")
+    assert_clean_failure(proc, 2, f"{profile}:1:", "nested deeper than 64 levels")
