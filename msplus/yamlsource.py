@@ -87,8 +87,14 @@ def loads_located(text: str, source: str, cls: type[InputError] = InputError,
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise cls(f"invalid YAML: {exc.problem}", path=source, line=line, column=col) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: located by its offset
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise cls(f"invalid YAML: character U+{ord(char):04X} is not allowed ({exc.reason})", path=source,
+                  line=line, column=column) from exc
     except yaml.YAMLError as exc:
-        raise cls(f"invalid YAML: {exc}", path=source) from exc
+        raise cls(f"invalid YAML: {' '.join(str(exc).split())}", path=source) from exc
     return data, builder.locator
 
 

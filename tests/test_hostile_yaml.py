@@ -95,6 +95,7 @@ def test_size_limit(tmp_path: Path) -> None:
     ("a: 1\n---\nb: 2\n", "single document"),
     ("a: 9999-99-99\n", "cannot read"),
     ("a: 1\na: 2\n", "duplicate key"),
+    ("a: 1\nb: \x1f\n", "character U+001F is not allowed"),  # found by the property test: was two lines
 ])
 def test_odd_yaml_is_a_located_error(text: str, problem: str) -> None:
     with pytest.raises(InputError) as err:
