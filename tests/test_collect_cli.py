@@ -91,7 +91,7 @@ def test_device_option_selects(lab: LabServer, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--device", "nosuch"], "no device named nosuch"),
-    (["--workers", "0"], "--workers must be at least 1"),
+    (["--workers", "0"], "--workers: expected a whole number from 1"),
 ])
 def test_cannot_start_exit_2_before_any_connection(lab: LabServer, tmp_path: Path, extra: list[str],
                                                    message: str) -> None:
