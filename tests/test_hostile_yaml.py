@@ -40,11 +40,21 @@ def test_alias_bomb_is_refused_at_the_alias(tmp_path: Path) -> None:
     assert "alias" in err.value.problem
 
 
-def test_alias_bomb_inventory_collect_ends_quickly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [
+    ("collect", "--inventory", "{inv}", "--out", "{out}"),
+    ("assess", "phc", "--inventory", "{inv}", "--out", "{out}", "--ledger", "{tmp}/ledger.db"),
+    ("sweep", "--inventory", "{inv}", "--history", "{tmp}/history", "--out", "{out}"),
+    ("ledger", "--ledger", "{tmp}/ledger.db", "register", "--inventory", "{inv}"),
+    ("lab", "serve", "--inventory", "{inv}"),
+])
+def test_alias_bomb_inventory_every_command_ends_quickly(tmp_path: Path, command: tuple[str, ...]) -> None:
     path = _inventory_bomb(tmp_path)
-    proc = run_cli("collect", "--inventory", path, "--out", tmp_path / "out")
+    args = [a.format(inv=path, out=tmp_path / "out", tmp=tmp_path) for a in command]
+    proc = run_cli(*args)
     assert_clean_failure(proc, 2, f"{path}:", "alias")
-    assert not (tmp_path / "out").exists()
+    created = sorted(p.name for p in tmp_path.iterdir() if p.name != "bomb.yaml")
+    # `ledger register` opens (creates) the ledger before it reads the inventory: empty, left to the ledger's owner
+    assert created == (["ledger.db"] if command[0] == "ledger" else [])  # no output, history or half file
 
 
 def test_alias_bomb_catalog_validate(tmp_path: Path) -> None:
