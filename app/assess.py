@@ -230,7 +230,7 @@ def _result(p: _Prepared, customer_name: str, scope: Scope, snapshot: Path, fold
         catalogs=sources, tool_version=__version__,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"), inventory=str(p.inv.path))
     summary = summarise(analysis.findings, tuple(d.name for d in scope.reviewed), analysis.chart,
-                        headline=analysis.headline)
+                        headline=analysis.headline, scale=analysis.scale)
     if analysis.chart_override is not None:
         summary = dataclasses.replace(summary, chart=analysis.chart_override)
     return ReviewResult(service=p.svc.name, customer_id=p.customer, customer_name=customer_name,

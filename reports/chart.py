@@ -36,7 +36,7 @@ def svg(chart: Chart) -> Markup:
     for name in chart.series:
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{COLOURS.get(name, "#444")}"/>')
         parts.append(f'<text x="{x + 16}" y="16" class="legend">{escape(name)}</text>')
-        x += 22 + 8 * len(name)
+        x += 30 + 9 * len(name)  # room for DejaVu Sans, wider than the screen fonts
     for i, bar in enumerate(bars):
         y = TOP + i * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{y + BAR - 2}" text-anchor="end" class="label">'

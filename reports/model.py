@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
-# One severity scale for every service, most severe first. Advisory severities map onto it ("none" -> info);
-# health statuses map in analyzers/services/phc.py; CACR rules already use it.
+# The severity scale of the advisory and configuration reviews, most severe first. Advisory severities map onto it
+# ("none" -> info); CACR rules already use it.
 SEVERITIES = ("critical", "high", "medium", "low", "info", "unknown")
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+# PHC's scale: the health statuses themselves, so a reader sees the same word on the summary cards, the tables, the
+# spreadsheet and the sweep reports ("warning", never "medium" on one page and "warning" on the next).
+HEALTH_SCALE = ("critical", "warning", "unknown")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)} | {"warning": SEVERITIES.index("medium")}
 SERVICES = {
     "pbnir": "Product Bug Notification Impact Review",
     "piir": "Product Issue Impact Review",
@@ -156,7 +159,7 @@ class Exposure:
 @dataclass(frozen=True, slots=True)
 class Summary:
     total: int
-    by_severity: tuple[tuple[str, int], ...]  # every severity of the scale, in order, zeros included
+    by_severity: tuple[tuple[str, int], ...]  # every severity of the report's scale, in order, zeros included
     by_status: tuple[tuple[str, int], ...]
     most_exposed: tuple[Exposure, ...]
     chart: Chart
@@ -397,17 +400,22 @@ class ChartSpec:
 
 
 def summarise(findings: tuple[FindingRow, ...], devices: tuple[str, ...], spec: ChartSpec, *,
-              headline: str, top: int = 5) -> Summary:
-    """Counts, most exposed devices and chart numbers, all derived from ``findings`` (so totals always agree)."""
+              headline: str, top: int = 5, scale: tuple[str, ...] = SEVERITIES) -> Summary:
+    """Counts, most exposed devices and chart numbers, all derived from ``findings`` (so totals always agree).
+    ``scale``: the severity words of this report (SEVERITIES, or HEALTH_SCALE for PHC); a finding outside it is a
+    programming error."""
     by_severity = Counter(f.severity for f in findings)
+    stray = set(by_severity) - set(scale)
+    if stray:
+        raise ValueError(f"severities {sorted(stray)} are not on the report's scale {scale}")
     by_status = Counter(f.status for f in findings)
     per_device: dict[str, Counter[str]] = {d: Counter() for d in devices}
     for f in findings:
         per_device.setdefault(f.device, Counter())[f.severity] += 1
-    exposures = [Exposure(d, sum(c.values()), _worst(c), tuple((s, c[s]) for s in SEVERITIES if c[s]))
+    exposures = [Exposure(d, sum(c.values()), _worst(c, scale), tuple((s, c[s]) for s in scale if c[s]))
                  for d, c in per_device.items()]
     ranked = sorted((e for e in exposures if e.findings),
-                    key=lambda e: (tuple(-dict(e.by_severity).get(s, 0) for s in SEVERITIES), e.device))
+                    key=lambda e: (tuple(-dict(e.by_severity).get(s, 0) for s in scale), e.device))
     chart_counts: dict[str, Counter[str]] = {d: Counter() for d in devices}
     for f in findings:
         chart_counts.setdefault(f.device, Counter())[getattr(f, spec.by)] += 1
@@ -415,7 +423,7 @@ def summarise(findings: tuple[FindingRow, ...], devices: tuple[str, ...], spec: 
     bars = tuple(ChartBar(d, tuple((s, c[s]) for s in series)) for d, c in chart_counts.items())
     return Summary(
         total=len(findings),
-        by_severity=tuple((s, by_severity[s]) for s in SEVERITIES),
+        by_severity=tuple((s, by_severity[s]) for s in scale),
         by_status=tuple(sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))),
         most_exposed=tuple(ranked[:top]),
         chart=Chart(spec.title, series, bars),
@@ -423,8 +431,8 @@ def summarise(findings: tuple[FindingRow, ...], devices: tuple[str, ...], spec: 
     )
 
 
-def _worst(counts: Counter[str]) -> str:
-    return next((s for s in SEVERITIES if counts[s]), "none")
+def _worst(counts: Counter[str], scale: tuple[str, ...]) -> str:
+    return next((s for s in scale if counts[s]), "none")
 
 
 def severity_of_advisory(value: str) -> str:

@@ -1,5 +1,6 @@
-"""Rendering one ReviewResult into the report documents: HTML (self-contained, fit to print), Markdown, JSON, and
-the findings as XLSX and CSV.
+"""Rendering one ReviewResult into the report documents: HTML (self-contained), PDF (the same template laid out for
+paper: cover, contents with page numbers, long lists shortened), Markdown, JSON, the tables as XLSX (one sheet per
+table, reports/spreadsheet.py) and the findings as CSV.
 
 Templates (reports/templates/) only lay out the model; they hold no analysis. Text from devices, customers and
 catalogs is escaped everywhere it lands:
@@ -26,18 +27,17 @@ from markupsafe import Markup
 from msplus import atomicfile
 from reports.chart import COLOURS, svg
 from reports.model import SEVERITIES, FindingRow, ReviewResult
+from reports.tables import FINDING_COLUMNS, finding_cells, sheets
 
 TEMPLATES = Path(__file__).with_name("templates")
-FINDING_COLUMNS = ("device", "id", "title", "severity", "category", "status", "message", "evidence",
-                   "recommendation", "reference")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def file_names(service: str) -> dict[str, str]:
     """Format -> file name inside the output folder."""
-    return {"html": f"{service}-report.html", "md": f"{service}-report.md", "json": f"{service}-report.json",
-            "xlsx": f"{service}-findings.xlsx", "csv": f"{service}-findings.csv"}
+    return {"html": f"{service}-report.html", "pdf": f"{service}-report.pdf", "md": f"{service}-report.md",
+            "json": f"{service}-report.json", "xlsx": f"{service}-tables.xlsx", "csv": f"{service}-findings.csv"}
 
 
 def render_all(result: ReviewResult, out_dir: Path) -> dict[str, Path]:
@@ -45,8 +45,12 @@ def render_all(result: ReviewResult, out_dir: Path) -> dict[str, Path]:
     (the caller treats any exception as "no review written")."""
     out_dir.mkdir(parents=True, exist_ok=True)
     names = file_names(result.service)
+    from reports.pdf import write_pdf
+    from reports.spreadsheet import write_xlsx
+
     writers: dict[str, Callable[[ReviewResult, Path], None]] = {
-        "html": write_html, "md": write_markdown, "json": write_json, "xlsx": write_xlsx, "csv": write_csv}
+        "html": write_html, "pdf": write_pdf, "md": write_markdown, "json": write_json, "xlsx": write_xlsx,
+        "csv": write_csv}
     paths = {}
     for fmt, writer in writers.items():
         path = out_dir / names[fmt]
@@ -57,8 +61,11 @@ def render_all(result: ReviewResult, out_dir: Path) -> dict[str, Path]:
 
 # ---------------------------------------------------------------------------------------------- HTML, Markdown
 
-def html(result: ReviewResult) -> str:
-    return _html_env().get_template("base.html.j2").render(**_context(result), chart_svg=svg(result.summary.chart))
+def html(result: ReviewResult, *, pdf: bool = False) -> str:
+    """The HTML report; ``pdf``: the print layout WeasyPrint turns into the PDF (evidence shortened, the
+    per-device evidence tables left to the spreadsheet)."""
+    return _html_env().get_template("base.html.j2").render(**_context(result), chart_svg=svg(result.summary.chart),
+                                                           pdf=pdf, toc=toc(result), sheets=sheets(result))
 
 
 def markdown(result: ReviewResult) -> str:
@@ -81,7 +88,46 @@ def write_json(result: ReviewResult, path: Path) -> None:
 
 def _context(result: ReviewResult) -> dict[str, Any]:
     return {"r": result, "severities": SEVERITIES, "colours": COLOURS,
-            "counts": dict(result.summary.by_severity)}
+            "counts": dict(result.summary.by_severity), "files": file_names(result.service),
+            "present_severities": tuple(s for s, n in result.summary.by_severity if n)}
+
+
+# Each service's sections (anchor, title) between the executive summary and the scope, and the prefix of its
+# per-device anchors (the templates number devices in section order: <prefix>-1, -2, ...).
+_SECTIONS: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
+    "pbnir": ((("devices", "Exposure per device"), ("notifications", "Notifications matching the deployed profile"),
+               ("call", "Notes for the explanatory call")), None),
+    "piir": ((("plan", "Upgrade plan and anticipated downtime"), ("issues", "Issues and impact per device")),
+             "piir-dev"),
+    "phc": ((("health", "Health indicators per device"),), "phc-dev"),
+    "cacr": ((("configuration", "Configuration analysis per device"),), "cacr-dev"),
+}
+
+
+def toc(result: ReviewResult) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The table of contents: (anchor, title, [(anchor, title)] per device) in document order."""
+    sections, prefix = _SECTIONS[result.service]
+    devices = _section_devices(result)
+    entries: list[tuple[str, str, list[tuple[str, str]]]] = [("summary", "Executive summary", [])]
+    for i, (anchor, title) in enumerate(sections):
+        subs = [(f"{prefix}-{n}", name) for n, name in enumerate(devices, 1)] if prefix and i == len(sections) - 1 \
+            else []
+        entries.append((anchor, title, subs))
+    change = getattr(result.section, "change", None)
+    if change is not None:
+        entries.append(("change", f"Change review: {change.device}", []))
+    entries += [("scope", "Scope", []), ("lists", "Complete lists: the spreadsheet", []),
+                ("provenance", "Data provenance", []), ("credits", "Credits", [])]
+    return entries
+
+
+def _section_devices(result: ReviewResult) -> list[str]:
+    section = result.section
+    if hasattr(section, "devices"):
+        return [d.name for d in section.devices]
+    if hasattr(section, "tallies"):
+        return [t.device for t in section.tallies]
+    return []
 
 
 @cache
@@ -133,40 +179,15 @@ def _plural(count: int, word: str, many: str | None = None) -> str:
 def findings_frame(findings: tuple[FindingRow, ...]) -> Any:
     import pandas as pd
 
-    rows = [{c: _cell(_value(f, c)) for c in FINDING_COLUMNS} for f in findings]
+    rows = [[cell(str(v)) for v in finding_cells(f)] for f in findings]
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
 
 
-def _value(f: FindingRow, column: str) -> str:
-    value = getattr(f, column)
-    return "\n".join(value) if isinstance(value, tuple) else str(value or "")
-
-
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading formula character is neutralised with an apostrophe."""
     return "'" + text if text.startswith(_FORMULA) else text
 
 
 def write_csv(result: ReviewResult, path: Path) -> None:
     with atomicfile.replacing(path, "w", newline="") as handle:
         findings_frame(result.findings).to_csv(handle, index=False)
-
-
-def write_xlsx(result: ReviewResult, path: Path) -> None:
-    import pandas as pd
-
-    frame = findings_frame(result.findings)
-    summary = pd.DataFrame(
-        [("service", result.service_name), ("customer", f"{result.customer_name} ({result.customer_id})"),
-         ("date", result.date), ("request id", result.request_id), ("findings", result.summary.total),
-         *((f"severity {s}", n) for s, n in result.summary.by_severity),
-         ("credits", f"{result.credits.debited} debited ({result.credits.status}); "
-                     f"{result.credits.remaining} remaining")],
-        columns=["item", "value"])
-    summary["value"] = summary["value"].map(lambda v: _cell(str(v)))
-    with atomicfile.replacing(path, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="findings", index=False)
-        summary.to_excel(writer, sheet_name="summary", index=False)
-        sheet = writer.sheets["findings"]
-        for letter, width in zip("ABCDEFGHIJ", (14, 20, 50, 10, 16, 14, 60, 60, 60, 16), strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = "A2"

@@ -19,7 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from reports.model import CatalogSource, Chart, ChartSpec, FailedDevice, FindingRow, ScopeDevice, Section
+from reports.model import (
+    SEVERITIES,
+    CatalogSource,
+    Chart,
+    ChartSpec,
+    FailedDevice,
+    FindingRow,
+    ScopeDevice,
+    Section,
+)
 
 CATALOGS = Path(__file__).resolve().parents[2] / "catalogs"
 # service -> module; each module defines SERVICE (a ReviewService).
@@ -62,6 +71,7 @@ class Analysis:
     headline: str
     notes: tuple[str, ...] = ()
     chart_override: Chart | None = None  # a chart not drawn from the findings (PHC: every indicator, ok too)
+    scale: tuple[str, ...] = SEVERITIES  # the severity words of the report (PHC: the health statuses)
 
 
 class ReviewService(Protocol):

@@ -1,9 +1,9 @@
 """PHC (SDD 3.1.8): key indicators of device health and utilisation against best-practice thresholds
 (catalogs/health-checks.yaml), with recommended actions.
 
-Every check is an indicator of the section; the findings are the checks that are not ``ok``. Health status on the
-report's severity scale: critical -> critical, warning -> medium, unknown -> unknown (the indicator could not be
-read: the reason is the evidence). An in-scope device that could not be collected is reported as the health
+Every check is an indicator of the section; the findings are the checks that are not ``ok``. The report's severity
+scale is the health statuses themselves (HEALTH_SCALE: critical, warning, unknown), so cards, tables and the
+spreadsheet use one vocabulary; an ``unknown`` indicator says which data was missing. An in-scope device that could not be collected is reported as the health
 module reports it: reachability critical, every other check unknown.
 """
 
@@ -20,9 +20,8 @@ from analyzers.health.thresholds import DEFAULT_FILE
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
 from msplus.kinds import HealthStatus
-from reports.model import Chart, ChartBar, ChartSpec, FindingRow, Indicator, PhcDevice, PhcSection
+from reports.model import HEALTH_SCALE, Chart, ChartBar, ChartSpec, FindingRow, Indicator, PhcDevice, PhcSection
 
-SEVERITY = {"critical": "critical", "warning": "medium", "unknown": "unknown"}
 STATUSES: tuple[HealthStatus, ...] = ("critical", "warning", "unknown", "ok")  # report order: worst first
 # Indicator groups by check-id prefix, for the spreadsheet's category column (first match wins).
 GROUPS = (("re-", "routing engine"), ("fpc-", "line cards"), ("chassis-alarms", "alarms"), ("system-alarms", "alarms"),
@@ -70,14 +69,14 @@ class Phc:
                     f"{worst_of['critical']} device(s) with a critical indicator, {worst_of['warning']} with "
                     f"warnings at worst, {worst_of['ok'] + worst_of['unknown']} without either.")
         return Analysis(findings, PhcSection(devices, tuple(by_check)), ChartSpec("", by="status"), headline,
-                        loaded.notes, chart_override=chart)
+                        loaded.notes, chart_override=chart, scale=HEALTH_SCALE)
 
 
 def _finding(r: CheckResult) -> FindingRow:
     evidence = [f"{r.detail}"] if r.detail else []
     evidence.append(f"value {_value(r)}; threshold {_threshold(r)}")
     message = r.reason if r.status != "unknown" else f"could not be checked: {r.detail}"
-    return FindingRow(device=r.device, id=r.check, title=r.title or r.check, severity=SEVERITY[r.status],
+    return FindingRow(device=r.device, id=r.check, title=r.title or r.check, severity=r.status,
                       category=group(r.check), status=r.status, message=message, evidence=tuple(evidence),
                       recommendation=r.action, reference=r.check)
 
