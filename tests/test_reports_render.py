@@ -8,6 +8,9 @@ The lab is collected once, live, by the first review (PBNIR, over real SSH/NETCO
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,7 +63,7 @@ def report(outcome: Outcome) -> dict[str, Any]:
 def test_every_format_written_with_findings_and_evidence(reviews: Any, service: str) -> None:
     outcome = reviews[0][service]
     assert outcome.code == 0
-    assert sorted(outcome.files) == ["csv", "html", "json", "md", "xlsx"]
+    assert sorted(outcome.files) == ["csv", "html", "json", "md", "pdf", "xlsx"]
     assert all(p.is_file() and p.stat().st_size > 0 for p in outcome.files.values())
     assert not list(outcome.out_dir.glob(".staging-*"))  # staged files were moved into place
     data = report(outcome)
@@ -84,8 +87,15 @@ def test_totals_agree_with_the_findings_everywhere(reviews: Any, service: str) -
     for exposed in data["summary"]["most_exposed"]:
         assert exposed["findings"] == per_device[exposed["device"]]
     html = outcome.files["html"].read_text(encoding="utf-8")
-    assert f"All findings ({len(findings)})" in html
+    assert "All findings" not in html  # the body lists each finding once; the spreadsheet has them all
+    assert f'<tr><td>findings</td><td class="num">{len(findings)}</td>' in html
     assert f'<span class="n">{len(findings)}</span><span class="l">findings</span>' in html
+    # The cards use the words of the tables: every severity word on a card is a badge word of the body too.
+    cards = set(re.findall(r'<div class="card"><span class="n">\d+</span><span class="l"><span class="badge sev-(\w+)">',
+                           html))
+    body = set(re.findall(r'<span class="badge sev-(\w+)">', html.split('id="summary"')[1].split("</section>", 1)[1]))
+    assert {s for s, n in counted.items() if n} <= cards
+    assert set(counted) <= body
     md = outcome.files["md"].read_text(encoding="utf-8")
     assert f"| **total** | **{len(findings)}** |" in md
     for severity, n in counted.items():
@@ -184,7 +194,8 @@ def test_phc_findings_are_the_indicators_that_are_not_ok(reviews: Any) -> None:
     worst = {d["name"]: d["worst"] for d in data["section"]["devices"]}
     assert worst["sg-core-3"] == "critical"  # the degraded MX960
     severity = {f["status"]: f["severity"] for f in data["findings"]}
-    assert severity == {"critical": "critical", "warning": "medium", "unknown": "unknown"}
+    assert severity == {"critical": "critical", "warning": "warning", "unknown": "unknown"}  # one vocabulary
+    assert [s for s, _ in data["summary"]["by_severity"]] == ["critical", "warning", "unknown"]
 
 
 def test_cacr_categories_and_change_review(reviews: Any) -> None:
@@ -295,3 +306,126 @@ def test_findings_from_a_demonstration_catalog_carry_a_caveat(reviews: Any, tmp_
     notes = report(reviews[0]["pbnir"])["notes"]
     assert len(notes) == 1 and "a sample feed" in notes[0]
     assert report(reviews[0]["piir"])["notes"] == []
+
+
+# ---------------------------------------------------------------------------------------------- PDF
+
+PDFTOTEXT = shutil.which("pdftotext")
+MAX_PAGES = 30
+TOC_LINE = re.compile(r"^\s*(\S.*?)\s*(?:\. ?){3,}\s*(\d+)\s*$")
+
+
+def pdf_pages(path: Path, *, layout: bool = True) -> list[str]:
+    """The text of each page (pdftotext; ``layout``: lines as laid out, else in reading order, which keeps a table
+    cell's wrapped lines together); pages split on form feeds."""
+    if PDFTOTEXT is None:
+        pytest.fail("pdftotext is not installed: `make pdf-tools` installs Debian's poppler-utils (make test does)")
+    args = [PDFTOTEXT, *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    """Text with whitespace and hyphens removed: pdftotext drops the hyphen where a line broke at one."""
+    return re.sub(r"[\s-]", "", text)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_pdf_has_cover_contents_page_numbers_and_fits_30_pages(reviews: Any, service: str) -> None:
+    outcome = reviews[0][service]
+    data = report(outcome)
+    pdf = outcome.files["pdf"]
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    pages = pdf_pages(pdf)
+    assert 3 <= len(pages) <= MAX_PAGES, len(pages)
+    cover = pages[0]
+    assert data["service_name"] in flat(cover) and "ACME Pte Ltd" in cover and "Contents" in cover
+    assert f"{service}-tables.xlsx" in flat(cover) and "Page 1" not in cover
+    # Every contents line names a page, and that page carries the heading (device entries: the device's name).
+    entries = [(m.group(1), int(m.group(2))) for line in cover.splitlines() if (m := TOC_LINE.match(line))]
+    titles = [t for t, _ in entries]
+    assert titles[0] == "Executive summary" and entries[0][1] == 2  # the summary opens the report
+    assert {"Scope", "Complete lists: the spreadsheet", "Data provenance", "Credits"} <= set(titles)
+    assert [p for _, p in entries] == sorted(p for _, p in entries)
+    for title, page in entries:
+        assert title in flat(pages[page - 1]), (title, page)
+    reviewed = [d["name"] for d in data["scope"]["in_scope"]]
+    if service != "pbnir":  # per-device sections, each in the contents
+        assert set(reviewed) <= set(titles)
+    for number, text in enumerate(pages[1:], 2):
+        assert f"Page {number} of {len(pages)}" in text
+    body = flat(" ".join(pdf_pages(pdf, layout=False)))
+    assert "All findings" not in body
+    for name in reviewed:
+        assert name in body
+
+
+def test_pdf_shows_each_finding_once_and_points_to_the_spreadsheet(reviews: Any) -> None:
+    outcome = reviews[0]["cacr"]
+    data = report(outcome)
+    laid_out = flat(" ".join(pdf_pages(outcome.files["pdf"])))
+    assert f"findings {len(data['findings'])} every finding" in laid_out  # the sheet listed with its row count
+    body = flat(" ".join(pdf_pages(outcome.files["pdf"], layout=False)))
+    text = squash(body)
+    # A finding whose message is unique appears exactly once in the body (no second "all findings" list).
+    changed = data["section"]["change"]["device"]  # its findings also show in the change review
+    unique = [m for m, n in Counter(f["message"] for f in data["findings"] if f["device"] != changed).items()
+              if n == 1 and len(m) > 40]
+    assert len(unique) >= 5
+    for m in unique[:10]:
+        assert text.count(squash(m)) == 1, m
+
+
+# ---------------------------------------------------------------------------------------------- XLSX
+
+SHEETS = {
+    "pbnir": ["summary", "findings", "upgrade plan", "scope"],
+    "piir": ["summary", "findings", "upgrade plan", "downtime", "scope"],
+    "phc": ["summary", "findings", "indicators", "scope"],
+    "cacr": ["summary", "findings", "rule tallies", "change review", "scope"],
+}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_xlsx_one_sheet_per_table_with_filters_frozen_headers_and_colours(reviews: Any, service: str) -> None:
+    from openpyxl import load_workbook
+
+    from reports.chart import COLOURS
+
+    outcome = reviews[0][service]
+    data = report(outcome)
+    book = load_workbook(outcome.files["xlsx"])
+    assert book.sheetnames == SHEETS[service]
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.auto_filter.ref.endswith(str(max(ws.max_row, 2))), ws.title
+        assert ws["A1"].font.bold
+    findings = book["findings"]
+    header = [c.value for c in findings[1]]
+    assert findings.max_row - 1 == len(data["findings"])
+    col = header.index("severity") + 1
+    for row, finding in zip(findings.iter_rows(min_row=2, min_col=col, max_col=col), data["findings"], strict=True):
+        cell = row[0]
+        assert cell.value == finding["severity"]
+        assert cell.fill.fgColor.rgb.endswith(COLOURS[finding["severity"]].lstrip("#").upper())
+    scope = book["scope"]
+    assert scope.max_row - 1 == len(data["scope"]["in_scope"]) + len(data["scope"]["excluded"])
+    if service == "piir":
+        plan = {r[0]: r for r in book["upgrade plan"].iter_rows(min_row=2, values_only=True)}
+        assert {d["name"]: d["upgrade"]["target"] for d in data["section"]["devices"]} == \
+            {name: row[3] for name, row in plan.items()}
+        assert book["downtime"].max_row - 1 == len(data["section"]["devices"])
+    if service == "phc":
+        indicators = book["indicators"]
+        assert indicators.max_row - 1 == sum(len(d["indicators"]) for d in data["section"]["devices"])
+        statuses = {r[3] for r in indicators.iter_rows(min_row=2, values_only=True)}
+        assert statuses <= {"ok", "warning", "critical", "unknown"} and "ok" in statuses
+    if service == "cacr":
+        parts = Counter(r[0] for r in book["change review"].iter_rows(min_row=2, values_only=True))
+        change = data["section"]["change"]
+        assert parts["diff"] == len(change["diff"]) and parts["introduced"] == len(change["introduced"])
+        assert parts["resolved"] == len(change["resolved"]) and parts["risk"] == len(change["risks"])
