@@ -2,7 +2,10 @@
 that apply to the device's platform family and role.
 
 Statuses: ok, warning, critical, or unknown when the indicator has no value (reply missing, not supported on the
-platform) - with the reason in ``detail``, never a silent ok.
+platform) - with the reason in ``detail``, never a silent ok. A check that does not apply to the device (its
+catalog entry's ``not_applicable`` families; a chassis cluster check on a device whose profile is a single chassis)
+is ok with "not applicable: why" as its detail. An unknown result carries no action: there is nothing to fix on
+the device, the detail says which data was missing.
 
 The entry points PHC and the sweep use:
 
@@ -26,8 +29,15 @@ from msplus.records import DeviceProfile
 def evaluate(health: DeviceHealth, thresholds: Thresholds | None = None) -> list[CheckResult]:
     """One result per check of ``thresholds``, in catalog order."""
     spec = thresholds or load_thresholds()
-    return [result_of(health.device, check, INDICATORS[check.reads].read(health, check.ignore),
-                      family=health.family, role=health.role) for check in spec.checks]
+    return [result_of(health.device, check, _reading(health, check), family=health.family, role=health.role)
+            for check in spec.checks]
+
+
+def _reading(health: DeviceHealth, check: CheckSpec) -> Reading:
+    if not check.applies_to(health.family):
+        # Nothing to be wrong (a virtual platform has no fans): ok, and the detail says why it was not read.
+        return Reading(0.0, f"not applicable on {health.family}: {check.not_on_why}")
+    return INDICATORS[check.reads].read(health, check.ignore)
 
 
 def result_of(device: str, check: CheckSpec, reading: Reading, *, family: str | None = None,
@@ -35,7 +45,8 @@ def result_of(device: str, check: CheckSpec, reading: Reading, *, family: str | 
     limits = check.limits(family, role)
     status = "unknown" if reading.value is None else limits.status(reading.value)
     return CheckResult(device=device, check=check.id, status=status, value=reading.value,
-                       threshold=limits.to_json(check.unit), action=check.action if status != "ok" else "",
+                       threshold=limits.to_json(check.unit),
+                       action=check.action if status in ("warning", "critical") else "",
                        detail=reading.detail, title=check.title, reason=check.reason, unit=check.unit)
 
 

@@ -36,6 +36,10 @@ class DeviceHealth:
     family: str | None = None
     model: str | None = None
     role: str | None = None
+    # The device's shape from its profile (None: no profile): a check of a chassis cluster or a virtual chassis
+    # does not apply to a single chassis.
+    virtual_chassis: bool | None = None
+    cluster: bool | None = None
     collected_at: str | None = None  # ISO time the collection started
     clock: int | None = None  # the device's own clock when it answered (epoch), else the collection start
     device_clock: bool = False  # True when ``clock`` is the device's own (the uptime reply's current time)
@@ -68,6 +72,7 @@ def read_device(folder: str | Path, *, role: str | None = None, profile: DeviceP
     replies = {r.file: r for r in meta.replies} if meta else {}
     profile = profile or (snap.profile if snap else None)
     family, model = (profile.family, profile.model) if profile else (None, None)
+    vc, cluster = (profile.virtual_chassis, profile.cluster) if profile else (None, None)
     stopped = f"{meta.error_kind}: {meta.error}" if meta and not meta.ok and meta.error_kind else None
     records: dict[str, Any] = {}
     missing: dict[str, str] = {}
@@ -88,6 +93,7 @@ def read_device(folder: str | Path, *, role: str | None = None, profile: DeviceP
     clock, own_clock = _clock(records, meta)
     return DeviceHealth(
         device=name or path.name, family=family, model=model, role=role,
+        virtual_chassis=vc, cluster=cluster,
         collected_at=meta.started if meta else None, clock=clock, device_clock=own_clock, records=records,
         missing=missing,
         config_sha256=_config_hash(path, replies), collection_error=stopped, folder=path,

@@ -62,6 +62,13 @@ class OverrideIn(_Model):
     critical: float | None = None
 
 
+class NotApplicableIn(_Model):
+    """Platform families the check does not apply to (a virtual platform has no fans), and why, in words."""
+
+    family: list[str] = Field(min_length=1)
+    why: str = Field(min_length=1)
+
+
 class CheckIn(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str = Field(min_length=1)
@@ -72,6 +79,7 @@ class CheckIn(_Model):
     critical: float | None = None
     overrides: list[OverrideIn] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
+    not_applicable: NotApplicableIn | None = None
     reason: str = Field(min_length=1)
     action: str = Field(min_length=1)
 
@@ -148,6 +156,11 @@ class CheckSpec:
     ignore: tuple[re.Pattern[str], ...]
     reason: str
     action: str
+    not_on: frozenset[str] = frozenset()  # families the check does not apply to
+    not_on_why: str = ""
+
+    def applies_to(self, family: str | None) -> bool:
+        return family not in self.not_on
 
     def limits(self, family: str | None = None, role: str | None = None) -> Limits:
         """The check's levels, or those of the last override matching ``family`` and ``role`` (levels the override
@@ -246,10 +259,16 @@ def _compile(model: CheckIn, loc: Loc, locator: Locator, problems: list[InputErr
         merged = {"warning": model.warning, "critical": model.critical, **dict(levels)}
         _order(model.direction, merged["warning"], merged["critical"], locator, o_loc, problems)
         overrides.append(Override(frozenset(o.family), frozenset(o.role), tuple(levels)))
+    na = model.not_applicable
+    for j, family in enumerate(na.family if na else ()):
+        if family not in families:
+            problems.append(locator.error(f"unknown platform family {family!r} (known: {', '.join(families)})",
+                                          (*loc, "not_applicable", "family", j)))
     if len(problems) > before:
         return None
     return CheckSpec(model.id, model.title, model.reads, model.unit, model.direction, model.warning, model.critical,
-                     tuple(overrides), tuple(patterns), model.reason, model.action)
+                     tuple(overrides), tuple(patterns), model.reason, model.action,
+                     frozenset(na.family) if na else frozenset(), na.why if na else "")
 
 
 def _order(direction: str, warning: float | None, critical: float | None, locator: Locator, loc: Loc,

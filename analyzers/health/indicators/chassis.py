@@ -196,6 +196,8 @@ def fpc_memory(h: DeviceHealth, ignore: Ignore) -> Reading:
 @indicator("vc.problems", reads=("get-virtual-chassis-information",))
 def vc(h: DeviceHealth, ignore: Ignore) -> Reading:
     """Virtual-chassis problems: members not present, no master or two masters, no backup in a multi-member VC."""
+    if h.virtual_chassis is False and not isinstance(h.get("get-virtual-chassis-information"), VirtualChassis):
+        return Reading(0.0, "not applicable: a single chassis, not a virtual chassis (device profile)")
     record: VirtualChassis = need(h, "get-virtual-chassis-information")
     if not record.members:
         raise Unknown("not applicable: the virtual-chassis reply lists no member")
@@ -213,7 +215,17 @@ def vc(h: DeviceHealth, ignore: Ignore) -> Reading:
                    else f"members: {members}")
 
 
+_STANDALONE = "not applicable: a standalone device, not a chassis cluster (device profile)"
+
+
+class _NotCluster(Exception):
+    pass
+
+
 def _cluster(h: DeviceHealth) -> Cluster:
+    if h.cluster is False and not (isinstance(h.get("get-chassis-cluster-status"), Cluster)
+                                   and h.get("get-chassis-cluster-status").groups):
+        raise _NotCluster
     record: Cluster = need(h, "get-chassis-cluster-status")
     if not record.groups:
         raise Unknown("not applicable: the chassis-cluster reply lists no redundancy group")
@@ -223,6 +235,10 @@ def _cluster(h: DeviceHealth) -> Cluster:
 @indicator("cluster.problems", reads=("get-chassis-cluster-status",))
 def cluster_problems(h: DeviceHealth, ignore: Ignore) -> Reading:
     """Chassis-cluster problems: nodes lost, disabled or ineligible, monitor failures, no primary."""
+    try:
+        _cluster(h)
+    except _NotCluster:
+        return Reading(0.0, _STANDALONE)
     problems = []
     for group in _cluster(h).groups:
         statuses = [(n.status or "").lower() for n in group.nodes]
@@ -242,6 +258,10 @@ def cluster_problems(h: DeviceHealth, ignore: Ignore) -> Reading:
 @indicator("cluster.max_failovers", reads=("get-chassis-cluster-status",))
 def cluster_failovers(h: DeviceHealth, ignore: Ignore) -> Reading:
     """Highest redundancy-group failover count."""
+    try:
+        _cluster(h)
+    except _NotCluster:
+        return Reading(0.0, _STANDALONE)
     counts = [(f"RG{g.id}", g.failover_count) for g in _cluster(h).groups]
     return _max_of(h, [(label, float(c) if c is not None else None) for label, c in counts], "failovers", "")
 
