@@ -91,8 +91,8 @@ def test_totals_agree_with_the_findings_everywhere(reviews: Any, service: str) -
     assert f'<tr><td>findings</td><td class="num">{len(findings)}</td>' in html
     assert f'<span class="n">{len(findings)}</span><span class="l">findings</span>' in html
     # The cards use the words of the tables: every severity word on a card is a badge word of the body too.
-    cards = set(re.findall(r'<div class="card"><span class="n">\d+</span><span class="l"><span class="badge sev-(\w+)">',
-                           html))
+    card = r'<div class="card"><span class="n">\d+</span><span class="l"><span class="badge sev-(\w+)">'
+    cards = set(re.findall(card, html))
     body = set(re.findall(r'<span class="badge sev-(\w+)">', html.split('id="summary"')[1].split("</section>", 1)[1]))
     assert {s for s, n in counted.items() if n} <= cards
     assert set(counted) <= body

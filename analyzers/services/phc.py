@@ -1,10 +1,11 @@
 """PHC (SDD 3.1.8): key indicators of device health and utilisation against best-practice thresholds
 (catalogs/health-checks.yaml), with recommended actions.
 
-Every check is an indicator of the section; the findings are the checks that are not ``ok``. The report's severity
-scale is the health statuses themselves (HEALTH_SCALE: critical, warning, unknown), so cards, tables and the
-spreadsheet use one vocabulary; an ``unknown`` indicator says which data was missing. An in-scope device that could not be collected is reported as the health
-module reports it: reachability critical, every other check unknown.
+Every check is an indicator of the section; the findings are the checks that are not ``ok``. The report's
+severity scale is the health statuses themselves (HEALTH_SCALE: critical, warning, unknown), so cards, tables and
+the spreadsheet use one vocabulary; an ``unknown`` indicator says which data was missing. An in-scope device that
+could not be collected is reported as the health module reports it: reachability critical, every other check
+unknown.
 """
 
 from __future__ import annotations
