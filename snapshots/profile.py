@@ -20,6 +20,7 @@ from typing import TypeAlias
 from lxml import etree
 
 from msplus import xmlsafe
+from msplus.durations import text_seconds
 from msplus.errors import MalformedReplyError
 from msplus.families import family_of
 from msplus.records import DeviceProfile, Member, Module
@@ -258,8 +259,16 @@ def _route_engines(reply: Reply | None) -> list[tuple[str, str, str | None, int 
         for eng in info.findall("route-engine"):
             up = eng.find("up-time")
             out.append((info_text(eng, "slot") or str(len(out)), (info_text(eng, "mastership-state") or "").lower(),
-                        info_text(eng, "model"), _int(up.get("seconds")) if up is not None else None))
+                        info_text(eng, "model"), _up_seconds(up)))
     return out
+
+
+def _up_seconds(up: etree._Element | None) -> int | None:
+    """The ``junos:seconds`` attribute, else the text ("139 days, 3 hours, ...": a vSRX prints no attribute)."""
+    if up is None:
+        return None
+    seconds = _int(up.get("seconds"))
+    return seconds if seconds is not None else text_seconds(up.text)
 
 
 @dataclass

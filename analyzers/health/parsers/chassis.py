@@ -32,6 +32,7 @@ from analyzers.health.records import (
     VcMember,
     VirtualChassis,
 )
+from msplus.durations import text_seconds
 
 
 @parser("get-route-engine-information")
@@ -49,7 +50,7 @@ def route_engines(root: etree._Element) -> RouteEngines:
             memory_percent=number(text(eng, "memory-buffer-utilization") or text(eng, "memory-system-total-util")),
             temperature_c=celsius(eng.find("{*}temperature")),
             cpu_temperature_c=celsius(eng.find("{*}cpu-temperature")),
-            uptime_seconds=seconds(uptime) if uptime is not None else None,
+            uptime_seconds=_uptime(uptime),
             last_reboot_reason=text(eng, "last-reboot-reason"),
             model=text(eng, "model"),
         ))
@@ -179,3 +180,11 @@ def _cluster_nodes(stats: etree._Element | None) -> tuple[ClusterNode, ...]:
     return tuple(ClusterNode(name=n["device-name"], priority=integer(n.get("device-priority")),
                              status=n.get("redundancy-group-status") or None,
                              monitor_failures=n.get("monitor-failures") or None) for n in found)
+
+
+def _uptime(el: etree._Element | None) -> int | None:
+    """``junos:seconds``, else the text: a vSRX prints ``139 days, 3 hours, 12 minutes, 35 seconds`` alone."""
+    if el is None:
+        return None
+    value = seconds(el)
+    return value if value is not None else text_seconds(el.text)
