@@ -63,7 +63,7 @@ class SweepOutcome:
 
 def run_sweep(inventory: Inventory, *, history: str | Path, out: str | Path, thresholds: Thresholds | None = None,
               workers: int = 16, devices: Sequence[str] | None = None, progress: Progress | None = None,
-              keep_snapshots: int = 0) -> SweepOutcome:
+              keep_snapshots: int = 0, report_sweeps: int = 20) -> SweepOutcome:
     """One sweep of ``inventory``. Raises InputError / HistoryError (exit 2) before collecting when the thresholds,
     the output folder or the history store cannot be used; a device failure is a result, never an exception."""
     from collectors.run import collect_inventory
@@ -103,6 +103,7 @@ def run_sweep(inventory: Inventory, *, history: str | Path, out: str | Path, thr
             evaluate_seconds=time.perf_counter() - begin + parse_clock[0], checks=results, device_states=states,
             found=found)
         evaluate_seconds = time.perf_counter() - begin  # checks, comparison, output files and the history write
+        _write_report(store, spec, found, out_dir, report_sweeps)
     finally:
         store.close()
     if keep_snapshots > 0:
@@ -128,6 +129,20 @@ def _evaluate(collected: Sequence[CollectionResult], parsed: dict[str, DeviceHea
             states.append(state_of(health, device_results, at))
         results += device_results
     return results, states, lost
+
+
+def _write_report(store: History, spec: Thresholds, found: Sequence[Change], out_dir: Path, last: int) -> None:
+    """sweep-report.html and .pdf: the latest statuses and the trends of the last ``last`` sweeps."""
+    from reports import sweep_report
+
+    table = store.table(last=last)
+    cells = {(device, check): tuple(None if c is None else sweep_report.Point(c[0], c[1]) for c in line)
+             for device, check, line in table.rows}
+    history = sweep_report.SweepHistory(
+        sweeps=tuple(c.started for c in table.columns), checks=tuple((c.id, c.title) for c in spec.checks),
+        cells=cells, changes=tuple((c.device, c.kind, c.detail) for c in found),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    sweep_report.write(history, out_dir)
 
 
 def _folder(path: Path) -> Path:
