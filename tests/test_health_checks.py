@@ -5,6 +5,7 @@ collection reports)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from health_helpers import (
     SYSTEM_ALARMS,
     UPTIME,
     VC,
+    device_folder,
     edited,
     lab_reply,
     results,
@@ -275,7 +277,8 @@ def test_check_status(tmp_path: Path, case: Case) -> None:
     assert case.detail in result.detail
     if case.status == "unknown":
         assert result.value is None and result.detail  # never a silent ok: the reason is given
-    assert bool(result.action) == (case.status != "ok")
+    # The action is for a problem on the device; an unknown says which data was missing instead.
+    assert bool(result.action) == (case.status in ("warning", "critical"))
 
 
 def test_every_check_has_cases_for_its_levels() -> None:
@@ -295,6 +298,35 @@ def test_every_check_is_unknown_without_its_reply(tmp_path: Path, check: str) ->
     result = results(tmp_path, {})[check]
     assert result.status == "unknown" and result.value is None
     assert "not collected" in result.detail, result.detail
+
+
+@pytest.mark.parametrize(("check", "shape"), [("virtual-chassis", "virtual_chassis"),
+                                              ("chassis-cluster", "cluster"), ("cluster-failovers", "cluster")])
+def test_cluster_and_vc_checks_do_not_apply_to_a_single_chassis(tmp_path: Path, check: str, shape: str) -> None:
+    """The profile says single chassis: the check is ok with "not applicable", whatever the RPC answered; the same
+    reply with no profile stays unknown (nothing says the device is not a cluster)."""
+    rpc = VC if shape == "virtual_chassis" else CLUSTER
+    answer = RPC_ERROR if shape == "virtual_chassis" else sample("cluster-not-enabled.xml")
+    folder = device_folder(tmp_path / "single", {rpc: answer}, family="mx")
+    profile = json.loads((folder / "profile.json").read_text(encoding="utf-8"))
+    (folder / "profile.json").write_text(json.dumps({**profile, shape: False}), encoding="utf-8")
+    result = {r.check: r for r in evaluate_snapshot(folder)}[check]
+    assert (result.status, result.value, result.action) == ("ok", 0.0, "")
+    assert result.detail.startswith("not applicable: ")
+    assert results(tmp_path / "unknown", {rpc: answer})[check].status == "unknown"
+    # A real cluster reply wins over a profile that says otherwise.
+    if shape == "cluster":
+        lost = device_folder(tmp_path / "lost", {CLUSTER: sample("cluster-node-lost.xml")}, family="srx")
+        (lost / "profile.json").write_text(json.dumps({"family": "srx", "cluster": False}), encoding="utf-8")
+        assert {r.check: r for r in evaluate_snapshot(lost)}["chassis-cluster"].status == "critical"
+
+
+@pytest.mark.parametrize("check", ["fans", "power-supplies", "temperature-sensors"])
+def test_environment_checks_do_not_apply_to_virtual_platforms(tmp_path: Path, check: str) -> None:
+    for family in ("vmx", "vsrx", "vqfx"):
+        result = results(tmp_path / family, {}, family=family)[check]
+        assert (result.status, result.action) == ("ok", "") and "virtual platform" in result.detail
+    assert results(tmp_path / "mx", {}, family="mx")[check].status == "unknown"
 
 
 def test_error_answer_and_unreadable_reply_are_unknown_with_the_reason(tmp_path: Path) -> None:

@@ -196,6 +196,13 @@ def test_phc_findings_are_the_indicators_that_are_not_ok(reviews: Any) -> None:
     severity = {f["status"]: f["severity"] for f in data["findings"]}
     assert severity == {"critical": "critical", "warning": "warning", "unknown": "unknown"}  # one vocabulary
     assert [s for s, _ in data["summary"]["by_severity"]] == ["critical", "warning", "unknown"]
+    # The lab has real health replies: fewer than 10 % of indicators unknown, each saying what data was missing,
+    # with no failure action.
+    unknown = [i for d in data["section"]["devices"] for i in d["indicators"] if i["status"] == "unknown"]
+    assert len(unknown) < 0.1 * len(indicators)
+    assert all(i["detail"] and not i["action"] for i in unknown)
+    html = reviews[0]["phc"].files["html"].read_text(encoding="utf-8")
+    assert html.count("none: not checked (data missing)") == len(unknown)
 
 
 def test_cacr_categories_and_change_review(reviews: Any) -> None:
