@@ -140,9 +140,17 @@ def _write_report(store: History, spec: Thresholds, found: Sequence[Change], out
              for device, check, line in table.rows}
     history = sweep_report.SweepHistory(
         sweeps=tuple(c.started for c in table.columns), checks=tuple((c.id, c.title) for c in spec.checks),
-        cells=cells, changes=tuple((c.device, c.kind, c.detail) for c in found),
+        cells=cells, changes=tuple((c.device, c.kind, _detail(c)) for c in found),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"))
     sweep_report.write(history, out_dir)
+
+
+def _detail(change: Change, limit: int = 60) -> str:
+    """A change as the report shows it: the detail, then the set-line diff of a configuration change."""
+    lines = list(change.diff[:limit])
+    if len(change.diff) > limit:
+        lines.append(f"... {len(change.diff) - limit} more line(s) in changes.json")
+    return "\n".join([change.detail, *lines])
 
 
 def _folder(path: Path) -> Path:

@@ -138,6 +138,14 @@ def test_configuration_changed(tmp_path: Path) -> None:
     after = state(tmp_path, "b", BASE, at=HOUR, config=CONFIG.replace("r1", "r1-new"))
     [change] = [c for c in diff(before, after) if c.kind == "config_changed"]
     assert change.before != change.after
+    assert change.diff == ("- set system host-name r1", "+ set system host-name r1-new")
+    assert change.detail == "the configuration changed: 1 line(s) added, 1 removed"
+    # The earlier sweep's snapshot was pruned: the change is still reported, and says why there is no diff.
+    import shutil
+
+    shutil.rmtree(tmp_path / "a")
+    [pruned] = [c for c in diff(before, after) if c.kind == "config_changed"]
+    assert pruned.diff == () and "no longer kept" in pruned.detail
 
 
 def test_counters_growing_faster_than_the_limit(tmp_path: Path) -> None:

@@ -115,6 +115,10 @@ def test_two_sweeps_report_what_changed_in_between(lab: tuple[LabServer, Invento
     assert not [c for c in changes if c["device"] in untouched]  # nothing else moved
     assert sorted(c["after"] for c in changes if c["kind"] == "new_alarm") == [
         "chassis: Major Fan Tray 0 Fan 1 Failed", "chassis: Major PEM 3 Not OK", "chassis: Minor Plane 0 not online"]
+    config = next(c for c in changes if c["kind"] == "config_changed")
+    assert config["diff"] == ["+ set system location TEST"]
+    report = (out / "sweep-report.html").read_text(encoding="utf-8")
+    assert "+ set system location TEST" in report  # the sweep report shows what changed
     reboot = next(c for c in changes if c["kind"] == "reboot")
     assert (reboot["before"], reboot["after"]) == (1826589, 600)
     lost = next(c for c in changes if c["kind"] == "neighbour_lost")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from analyzers.health.device import DeviceHealth
@@ -42,6 +43,7 @@ class DeviceState:
     boot_seconds: int | None = None  # device clock - uptime, when the device's clock is known
     neighbours: dict[str, str] | None = None  # "bgp 10.0.0.1" -> Established
     config_sha256: str | None = None
+    config_folder: str | None = None  # the snapshot folder holding that configuration (for the set-line diff)
     counters: dict[str, list[int]] | None = None  # interface -> [errors, drops, carrier transitions]
     statuses: dict[str, str] = field(default_factory=dict)
 
@@ -66,6 +68,7 @@ def state_of(health: DeviceHealth, results: Sequence[CheckResult], at: float) ->
         device=health.device, reachable=True, at=at, alarms=_alarms(health), core_dumps=_cores(health),
         uptime_seconds=uptime_int, boot_seconds=boot, neighbours=_neighbours(health),
         config_sha256=health.config_sha256, counters=_counters(health),
+        config_folder=str(health.folder) if health.config_sha256 and health.folder else None,
         statuses={r.check: r.status for r in results},
     )
 
@@ -137,11 +140,34 @@ def compare(previous: DeviceState | None, last_reachable: DeviceState | None, cu
     changes += _reboot(base, current)
     changes += _neighbour_changes(base, current)
     if base.config_sha256 and current.config_sha256 and base.config_sha256 != current.config_sha256:
+        lines, why = config_diff(base.config_folder, current.config_folder)
+        if why:
+            detail = f"the configuration differs from the previous sweep's ({why})"
+        else:
+            added = sum(line.startswith("+") for line in lines)
+            detail = f"the configuration changed: {added} line(s) added, {len(lines) - added} removed"
         changes.append(Change(device, "config_changed", base.config_sha256[:12], current.config_sha256[:12],
-                              "the configuration differs from the previous sweep's"))
+                              detail, diff=tuple(lines)))
     changes += _counter_changes(base, current, comparison)
     changes += _status_changes(base, current)
     return changes
+
+
+def config_diff(before: str | None, after: str | None) -> tuple[list[str], str | None]:
+    """The set-line diff between two sweeps' configurations (``- set ...`` removed, ``+ set ...`` added), or no
+    lines and why (the earlier snapshot was pruned, a configuration cannot be read)."""
+    from analyzers.cacr.review import diff_lines
+    from msplus import junosconf
+    from msplus.errors import AssessError
+
+    if before is None or not Path(before).is_dir():
+        return [], "the previous sweep's configuration is no longer kept, so no line diff"
+    if after is None:
+        return [], "this sweep's configuration is not readable, so no line diff"
+    try:
+        return [str(d) for d in diff_lines(junosconf.load(before), junosconf.load(after))], None
+    except AssessError as exc:
+        return [], f"no line diff: {exc}"
 
 
 def _alarm_changes(before: DeviceState, now: DeviceState) -> list[Change]:

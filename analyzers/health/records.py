@@ -328,6 +328,7 @@ class Change:
     after: Any
     detail: str
     check: str | None = None
+    diff: tuple[str, ...] = ()  # config_changed: the set-line diff ("- set ..." removed, "+ set ..." added)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
