@@ -4,7 +4,9 @@ Every regular file under ``device.files`` is recognised by its content (collecto
 answers each Request of the plan is saved as received, under the plan's file name (``.txt`` for CLI text,
 ``configuration.conf`` / ``.set`` / ``.xml`` for the configuration's form). Files that answer nothing, or answer
 a Request already answered, are listed in meta.json (``ignored``) with the reason. A required Request that no file
-answers is a failure: the snapshot cannot be assessed without it.
+answers makes the device ``partial`` (meta.json ``status`` and ``notes.missing`` say which) when the files give
+its profile (``show version``: model, release, host name), and a failure otherwise: without the profile nothing can
+be assessed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collectors.recognise import Ignored, Recognised, recognise
 from msplus.records import Device, Request
 from snapshots import replies
 
+PROFILE_RPC = "get-software-information"  # show version: enough for a device profile (model, release, host name)
 _CONFIG_FILES = {"conf": "configuration.conf", "set": "configuration.set", "xmlconf": "configuration.xml"}
 _PREFERENCE = {"xml": 0, "xmlconf": 0, "conf": 1, "set": 2, "text": 3}  # an XML reply beats pasted CLI text
 
@@ -49,7 +52,9 @@ class OfflineCollector(Collector):
                                            else f"answers {rec.rpc}, which this collection does not ask for"))
             sink.note("ignored", [{"file": _rel(i.path, folder), "reason": i.reason} for i in ignored])
         if missing:
-            raise fail("malformed_reply", "the customer files answer no " + ", no ".join(missing))
+            if not any(r.rpc == PROFILE_RPC for r in found):
+                raise fail("malformed_reply", "the customer files answer no " + ", no ".join(missing))
+            sink.note("missing", missing)
 
 
 def _survey(folder: Path) -> tuple[list[Recognised], list[Ignored]]:

@@ -101,7 +101,7 @@ def progress_printer(stream: TextIO | None = None) -> Progress:
     out = stream or sys.stderr
 
     def show(done: int, total: int, result: CollectionResult) -> None:
-        state = "ok" if result.ok else f"FAILED {result.error_kind}"
+        state = {"ok": "ok", "partial": "partial"}.get(result.status, f"FAILED {result.error_kind}")
         print(f"[{done}/{total}] {result.device} {state} {result.seconds:.1f}s", file=out, flush=True)
 
     return show
@@ -114,11 +114,16 @@ def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds
     width = max((len(r.device) for r in results), default=6)
     for r in results:
         detail = f"{len(r.replies)} replies  {_platform(out_dir / r.device)}" if r.ok else f"{r.error_kind}: {r.error}"
-        print(f"  {r.device:<{width}}  {'ok' if r.ok else 'FAILED':<6}  {r.collector:<7}  {r.seconds:6.2f}s  {detail}",
+        if r.missing:
+            detail += "; the files answer no " + ", no ".join(r.missing)
+        label = {"ok": "ok", "partial": "partial"}.get(r.status, "FAILED")
+        print(f"  {r.device:<{width}}  {label:<7}  {r.collector:<7}  {r.seconds:6.2f}s  {detail}",
               file=out)
     ok = sum(r.ok for r in results)
+    partial = sum(r.status == "partial" for r in results)
     took = f" in {seconds:.1f}s" if seconds is not None else ""
-    print(f"collected {ok} of {len(results)} devices{took}; snapshots in {out_dir}"
+    print(f"collected {ok} of {len(results)} devices{took}" + (f" ({partial} partial)" if partial else "")
+          + f"; snapshots in {out_dir}"
           + (f"; {len(results) - ok} failed" if ok < len(results) else ""), file=out)
     warning = host_key_warning(results)
     if warning:

@@ -126,6 +126,14 @@ class CollectionResult:
     seconds: float = 0.0
     host_key: str | None = None  # "ssh-ed25519 SHA256:..." as seen on connect
     host_key_verified: bool = False
+    # Required replies the source did not give although the device's profile is complete (an offline folder with
+    # `show version` only): the device is "partial", assessed on what there is, not failed.
+    missing: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """ok | partial | failed."""
+        return "failed" if not self.ok else "partial" if self.missing else "ok"
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,8 +125,9 @@ class SnapshotWriter:
             error_kind=error_kind, error=self.redact(error), started=self.started.isoformat(timespec="seconds"),
             seconds=round(seconds, 3), host_key=self.notes.get("host_key"),
             host_key_verified=bool(self.notes.get("host_key_verified", False)),
+            missing=tuple(self.notes.get("missing") or ()) if error_kind is None else (),
         )
-        self._write_meta(status="ok" if result.ok else "failed", result=result, profile=profile_written)
+        self._write_meta(status=result.status, result=result, profile=profile_written)
         return result
 
     def redact(self, text: str | None) -> str | None:

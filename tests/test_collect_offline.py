@@ -4,12 +4,13 @@ content, saved as received, profiled like a device; what is not recognised is li
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
 import pytest
 
-from collectors.run import collect_inventory
+from collectors.run import collect_inventory, print_summary
 from msplus.records import Device, Inventory
 from snapshots.layout import read_meta
 
@@ -108,6 +109,29 @@ def test_missing_required_files_fail_but_keep_what_was_there(tmp_path: Path) -> 
     assert "get-software-information (show version)" in meta["error"]["message"]
     assert (out / "only-config" / "configuration.conf").is_file()  # kept
     assert read_meta(out / "cli-text")["ok"]  # the other device went on
+
+
+def test_show_version_alone_is_partial_not_failed(tmp_path: Path) -> None:
+    """A folder with only `show version` gives a complete profile (model, release, host name): the device is
+    partial, with the replies it lacks named, and assessed on what there is."""
+    folder = tmp_path / "customer"
+    folder.mkdir()
+    (folder / "show-version.txt").write_bytes((DATA / "cli-text" / "a.txt").read_bytes())
+    inventory = Inventory(path=tmp_path / "i.yaml", customer=None,
+                          devices=(Device(name="v1", driver="offline", files=folder),))
+    [result] = collect_inventory(inventory, tmp_path / "snap", purposes=("facts", "configuration"))
+    assert result.ok and result.status == "partial"
+    assert result.missing == ("get-chassis-inventory (show chassis hardware)",
+                              "get-configuration (show configuration)")
+    meta = read_meta(tmp_path / "snap" / "v1")
+    assert meta["status"] == "partial" and meta["ok"] and meta["error"] is None
+    assert meta["notes"]["missing"] == list(result.missing)
+    profile = json.loads((tmp_path / "snap" / "v1" / "profile.json").read_text(encoding="utf-8"))
+    assert (profile["model"], profile["version"], profile["hostname"]) == ("qfx5100-48t-6q", "21.4R3-S3.4",
+                                                                          "asxx.xx.xx")
+    summary = io.StringIO()
+    print_summary([result], tmp_path / "snap", file=summary)
+    assert "partial" in summary.getvalue() and "show chassis hardware" in summary.getvalue()
 
 
 def test_set_lines_alone_are_a_configuration(tmp_path: Path) -> None:
