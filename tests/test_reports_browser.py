@@ -26,9 +26,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
          "--enable-logging=stderr", "--v=0")
-HEADINGS = ("Executive summary", "Scope", "All findings", "Data provenance", "Credits")
+HEADINGS = ("Contents", "Executive summary", "Scope", "Complete lists: the spreadsheet", "Data provenance", "Credits")
 SECTION = {"pbnir": "Notes for the explanatory call", "piir": "Anticipated downtime per node",
-           "phc": "Health indicators", "cacr": "Change review: sg-core-1"}
+           "phc": "Health indicators per device", "cacr": "Change review: sg-core-1"}
 HOSTILE_HOST = "<script>console.error('xss-host')</script>"
 HOSTILE_NAME = "ACME <img src=x onerror=\"console.error('xss-name')\">"
 
@@ -101,6 +101,11 @@ def test_report_renders_in_chromium_without_console_errors(reports: dict[str, Pa
     for heading in (*HEADINGS, SECTION[service]):
         assert re.search(rf"<h[23][^>]*>[^<]*{re.escape(heading)}", dom), heading
     assert "<svg" in dom and "<rect" in dom  # the chart, drawn inline
+    assert "All findings" not in dom  # each finding once: the spreadsheet holds the complete lists
+    # Every contents entry points at an element of the page.
+    anchors = re.findall(r'<nav class="toc".*?</nav>', dom, re.S)[0]
+    for target in re.findall(r'href="#([^"]+)"', anchors):
+        assert f'id="{target}"' in dom, target
 
 
 def test_hostile_text_does_not_run_in_the_browser(reports: dict[str, Path], tmp_path: Path) -> None:
