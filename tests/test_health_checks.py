@@ -203,6 +203,10 @@ CASES = [
          detail="uptime: last configured"),  # real: configured 3.9 h before the device's clock
     Case("config-recent-change", "unknown", lambda: {UPTIME: lab_reply("mx960", UPTIME)},
          detail="no last configured time"),
+    # The lab MX960's clock says 2016-12-31; its commit history (borrowed from napalm) says 2017-10-29.
+    Case("config-recent-change", "unknown", lambda: {UPTIME: lab_reply("mx960", UPTIME),
+                                                     COMMITS: lab_reply("mx960", COMMITS)},
+         detail="is later than the device's clock (2016-12-31 15:15 UTC): one of them is wrong"),
     Case("ntp", "ok", lambda: {NTP: sample("constructed/ntp-associations.xml")}, 1.0, detail="192.0.2.10"),
     Case("ntp", "warning", lambda: {NTP: sample("constructed/ntp-associations-text.xml")}, 0.0,
          detail="no system peer"),

@@ -41,9 +41,18 @@ def last_commit(h: DeviceHealth, ignore: Ignore) -> Reading:
     when, who, source = _last_commit(h)
     if h.clock is None:
         raise Unknown("no reference time: the device clock and the collection time are unknown")
+    if when - h.clock > 3600:  # a commit in the device's future: one of the two clocks is wrong, so no age
+        raise Unknown(f"the last commit ({_utc(when)}, {source}) is later than the device's clock "
+                      f"({_utc(h.clock)}): one of them is wrong")
     hours = max(0.0, (h.clock - when) / 3600)
     return Reading(round(hours, 1), f"last commit {fmt(round(hours, 1))} h before collection"
                    + (f" by {who}" if who else "") + f" ({source})")
+
+
+def _utc(seconds: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _last_commit(h: DeviceHealth) -> tuple[int, str | None, str]:
