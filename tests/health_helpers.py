@@ -77,8 +77,10 @@ def device_folder(root: Path, replies: Mapping[str, str | bytes], *, name: str =
             "ok": collection_error is None, "started": started, "replies": entries, "tool": {"msplus": "test"},
             "error": {"kind": collection_error[0], "message": collection_error[1]} if collection_error else None}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    # The profile claims both shapes, so the virtual-chassis and cluster checks read their replies (a profile of a
+    # single chassis makes them not applicable: tests/test_health_checks.py covers that).
     profile = DeviceProfile(hostname=name, model=None, family=family, version=None, evolved=False, serial_number=None,
-                            routing_engines=1, uptime_seconds=None)
+                            routing_engines=1, uptime_seconds=None, virtual_chassis=True, cluster=True)
     (folder / "profile.json").write_text(json.dumps(profile.to_json()), encoding="utf-8")
     return folder
 

@@ -308,7 +308,7 @@ def test_every_check_is_unknown_without_its_reply(tmp_path: Path, check: str) ->
                                               ("chassis-cluster", "cluster"), ("cluster-failovers", "cluster")])
 def test_cluster_and_vc_checks_do_not_apply_to_a_single_chassis(tmp_path: Path, check: str, shape: str) -> None:
     """The profile says single chassis: the check is ok with "not applicable", whatever the RPC answered; the same
-    reply with no profile stays unknown (nothing says the device is not a cluster)."""
+    reply from a device whose profile is a virtual chassis and a cluster stays unknown."""
     rpc = VC if shape == "virtual_chassis" else CLUSTER
     answer = RPC_ERROR if shape == "virtual_chassis" else sample("cluster-not-enabled.xml")
     folder = device_folder(tmp_path / "single", {rpc: answer}, family="mx")
