@@ -117,7 +117,7 @@ def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds
         if r.missing:
             detail += "; the files answer no " + ", no ".join(r.missing)
         label = {"ok": "ok", "partial": "partial"}.get(r.status, "FAILED")
-        print(f"  {r.device:<{width}}  {label:<7}  {r.collector:<7}  {r.seconds:6.2f}s  {detail}",
+        print(f"  {r.device:<{width}}  {label:<6}  {r.collector:<7}  {r.seconds:6.2f}s  {detail}",
               file=out)
     ok = sum(r.ok for r in results)
     partial = sum(r.status == "partial" for r in results)
