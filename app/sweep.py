@@ -103,7 +103,10 @@ def run_sweep(inventory: Inventory, *, history: str | Path, out: str | Path, thr
             evaluate_seconds=time.perf_counter() - begin + parse_clock[0], checks=results, device_states=states,
             found=found)
         evaluate_seconds = time.perf_counter() - begin  # checks, comparison, output files and the history write
-        _write_report(store, spec, found, out_dir, report_sweeps)
+        try:
+            _write_report(store, spec, found, out_dir, report_sweeps)
+        except Exception as exc:  # the report is a by-product: health.json, changes.json and the history stand
+            log.warning("sweep report not written: %s: %s", type(exc).__name__, exc)
     finally:
         store.close()
     if keep_snapshots > 0:
