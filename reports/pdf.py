@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any, NoReturn
 
+from msplus import atomicfile
 from reports.model import ReviewResult
 
 
@@ -39,4 +40,4 @@ def pdf_bytes(html_text: str) -> bytes:
 def write_pdf(result: ReviewResult, path: Path) -> None:
     from reports.render import html
 
-    path.write_bytes(pdf_bytes(html(result, pdf=True)))
+    atomicfile.write_bytes(path, pdf_bytes(html(result, pdf=True)))

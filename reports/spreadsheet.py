@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from msplus import atomicfile
 from reports.chart import COLOURS
 from reports.model import ReviewResult
 from reports.tables import Cell, Sheet, sheets
@@ -52,7 +53,8 @@ def write_xlsx(result: ReviewResult, path: Path) -> None:
                 if colour:
                     c.fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
                     c.font = Font(bold=True, color="FFFFFF")
-    book.save(path)
+    with atomicfile.replacing(path, "wb") as handle:
+        book.save(handle)
 
 
 def _summary(result: ReviewResult) -> Sheet:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from msplus import atomicfile
 from reports.chart import COLOURS
 
 # Indicators drawn as trends, in this order: (check id, label). Others appear in the matrix only.
@@ -59,9 +60,7 @@ def write(history: SweepHistory, out_dir: Path) -> dict[str, Path]:
     text = html(history)
     files = {"html": out_dir / "sweep-report.html", "pdf": out_dir / "sweep-report.pdf"}
     for kind, data in (("html", text.encode("utf-8")), ("pdf", pdf_bytes(text))):
-        tmp = files[kind].with_name(files[kind].name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(files[kind])
+        atomicfile.write_bytes(files[kind], data)
     return files
 
 
