@@ -225,10 +225,11 @@ def _result(p: _Prepared, customer_name: str, scope: Scope, snapshot: Path, fold
 
     sources = (*p.loaded.sources, change_source(p.change)) if p.change is not None else p.loaded.sources
     provenance = Provenance(
-        snapshot=str(snapshot), collected_live=live, devices=tuple(_source(d.name, folders[d.name])
-                                                                   for d in scope.in_scope),
+        # names, not local paths: this goes into a customer document
+        snapshot=Path(snapshot).name, collected_live=live,
+        devices=tuple(_source(d.name, folders[d.name]) for d in scope.in_scope),
         catalogs=sources, tool_version=__version__,
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"), inventory=str(p.inv.path))
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"), inventory=Path(p.inv.path).name)
     summary = summarise(analysis.findings, tuple(d.name for d in scope.reviewed), analysis.chart,
                         headline=analysis.headline, scale=analysis.scale)
     if analysis.chart_override is not None:

@@ -32,7 +32,7 @@ def load(paths: Sequence[Path]) -> Loaded:
 
 def caveats(loaded: Loaded, used: Iterable[Entry]) -> tuple[str, ...]:
     """A caveat for each demonstration catalog (its name says so) that findings came from."""
-    paths = {e.catalog for e in used}
+    paths = {Path(e.catalog).name for e in used}  # sources carry file names only (no local paths)
     return tuple(f"{s.path}: {s.name}. Its entries are invented examples, not Juniper data: findings from it "
                  "show how the review works and must not be sent to a customer as real."
                  for s in loaded.sources if s.path in paths and "demonstration" in (s.name or "").lower())

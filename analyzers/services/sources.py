@@ -22,7 +22,8 @@ def describe(path: Path, role: str, entries: int | None = None) -> CatalogSource
         if isinstance(generated, dict) and generated.get("at"):
             version += f", generated {generated['at']}"
     name = head.get("name") or head.get("description")
-    return CatalogSource(role=role, path=str(path), name=str(name) if name else None, version=version,
+    # the file name only: customer documents carry no local paths (the SHA-256 identifies the content)
+    return CatalogSource(role=role, path=Path(path).name, name=str(name) if name else None, version=version,
                          sha256=hashlib.sha256(data).hexdigest(), entries=entries)
 
 
@@ -38,5 +39,5 @@ def _head(data: bytes) -> dict[str, Any]:
 
 def change_source(path: Path) -> CatalogSource:
     data = path.read_bytes()
-    return CatalogSource(role="change", path=str(path), name=path.name, version=None,
+    return CatalogSource(role="change", path=path.name, name=path.name, version=None,
                          sha256=hashlib.sha256(data).hexdigest(), entries=None)
