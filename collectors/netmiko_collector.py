@@ -23,7 +23,7 @@ from typing import Any
 
 import paramiko
 from netmiko import ConnectHandler
-from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
 from collectors.base import Collector, Sink, fail, register
 from collectors.clistream import CliOutput, ReplyTooLarge
