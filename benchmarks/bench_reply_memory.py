@@ -2,12 +2,15 @@
 one simulated device whose ``get-software-information`` reply is N MB, beside a baseline device with normal replies
 measured in the same run.
 
-    .venv/bin/python benchmarks/bench_reply_memory.py [--megabytes 1024] [--limit 2048]
+    .venv/bin/python benchmarks/bench_reply_memory.py [--megabytes 1024] [--limit 2048] [--cut MB]
+                                                      [--drivers pyez,netmiko]
 
-Replies are streamed to disk as they arrive (collectors.rawrpc) and checked as they are streamed
-(snapshots.replies.check_file), so the collector's memory should not grow with the reply. Three runs:
+Replies are streamed to disk as they arrive (collectors.rawrpc for NETCONF, collectors.clistream for the CLI) and
+checked as they are streamed (snapshots.replies.check_file), so the collector's memory should not grow with the
+reply. Three runs per driver (pyez: the RPC over NETCONF; netmiko: ``show version | display xml`` over the CLI):
   baseline     the same device without the large reply
-  default      the large reply against the default limit (collect.max_reply_bytes, 256 MB): cut, device failed
+  default      the large reply against the default limit (collect.max_reply_bytes, 256 MB; ``--cut MB`` sets
+               max_reply_megabytes instead): cut, device failed
   collected    the large reply with ``max_reply_megabytes: --limit`` in the inventory: saved whole
 The lab runs in a subprocess on 127.0.14.1 (its own memory is not counted); each collection is a subprocess whose
 peak RSS comes from wait4().
@@ -43,11 +46,11 @@ with LabServer([normal, big]) as lab:
 """
 
 
-def collect(work: Path, name: str, host: str, port: int, limit_mb: float | None) -> dict[str, object]:
+def collect(work: Path, driver: str, name: str, host: str, port: int, limit_mb: float | None) -> dict[str, object]:
     extra = f", max_reply_megabytes: {limit_mb:g}" if limit_mb else ""
     inventory = work / f"{name}.yaml"
     inventory.write_text(
-        "defaults: {driver: pyez, username: lab, password: " + PASSWORD + "}\n"
+        "defaults: {driver: " + driver + ", username: lab, password: " + PASSWORD + "}\n"
         f"devices:\n  - {{name: {name}, host: {host}, port: {port}, timeout: 900, connect_timeout: 30{extra}}}\n",
         encoding="utf-8")
     out = work / f"out-{name}"
@@ -71,6 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=float, default=1024, help="size of the large reply (default 1024)")
     parser.add_argument("--limit", type=float, default=2048, help="max_reply_megabytes for the 'collected' run")
+    parser.add_argument("--cut", type=float, default=None,
+                        help="max_reply_megabytes for the 'default' run (default: the limits.yaml default)")
+    parser.add_argument("--drivers", default="pyez,netmiko", help="comma-separated drivers (default pyez,netmiko)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-reply-") as tmp:
         work = Path(tmp)
@@ -80,20 +86,20 @@ def main() -> None:
         assert lab.stdout is not None and lab.stdin is not None
         try:
             normal_port, big_port = map(int, lab.stdout.readline().split())
-            runs = {
-                "baseline": collect(work, "normal", "127.0.14.1", normal_port, None),
-                "default": collect(work, "big", "127.0.14.2", big_port, None),
-                "collected": collect(work, "big", "127.0.14.2", big_port, args.limit),
-            }
+            runs = {}
+            for driver in args.drivers.split(","):
+                runs[(driver, "baseline")] = collect(work, driver, "normal", "127.0.14.1", normal_port, None)
+                runs[(driver, "default")] = collect(work, driver, "big", "127.0.14.2", big_port, args.cut)
+                runs[(driver, "collected")] = collect(work, driver, "big", "127.0.14.2", big_port, args.limit)
         finally:
             lab.stdin.close()
             lab.wait(timeout=120)
     print(f"collector peak memory, one device, {args.megabytes:g} MB get-software-information reply")
-    print(f"{'run':<10} {'peak RSS':>10} {'wall':>8} {'CPU':>7}  result")
-    for name, r in runs.items():
+    print(f"{'driver':<8} {'run':<10} {'peak RSS':>10} {'wall':>8} {'CPU':>7}  result")
+    for (driver, name), r in runs.items():
         detail = (f"ok, software-information.xml {r['software_information_mb']:.0f} MB" if r["ok"]
                   else f"failed: {str(r['error'])[:90]}")
-        print(f"{name:<10} {r['peak_mb']:>7.0f} MB {r['seconds']:>7.1f}s {r['cpu']:>6.1f}s  {detail}")
+        print(f"{driver:<8} {name:<10} {r['peak_mb']:>7.0f} MB {r['seconds']:>7.1f}s {r['cpu']:>6.1f}s  {detail}")
 
 
 if __name__ == "__main__":

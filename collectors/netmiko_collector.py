@@ -2,9 +2,13 @@
 
 Each plan RPC is sent as its CLI command (msplus/data/commands.yaml) with ``| display xml | no-more``, so the reply
 is the same XML the RPC returns and the same parsers serve; the configuration as ``show configuration | no-more``
-text. netmiko strips the echoed command and the prompt; the ``{master:0}`` context line left after the XML is
-dropped by the lenient parse. An ``error: ...`` or ``unknown command.`` answer to an optional Request is recorded,
-not failed.
+text. An ``error: ...`` or ``unknown command.`` answer to an optional Request is recorded, not failed.
+
+The channel is read here rather than through ``send_command``, which holds the whole output in memory: each read
+goes to a spool file as it arrives (collectors.clistream strips the echoed command, the prompt and the context line
+as netmiko does), a reply past the device's limit (``max_reply_megabytes``) ends the device's collection with the
+error recorded, and the file is checked as it is streamed (snapshots.replies.save_file), as the NETCONF collectors
+do. A reply cut that way leaves the session mid-output: it is closed, not reused.
 """
 
 from __future__ import annotations
@@ -19,14 +23,19 @@ from typing import Any
 
 import paramiko
 from netmiko import ConnectHandler
-from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
+from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
 from collectors.base import Collector, Sink, fail, register
+from collectors.clistream import CliOutput, ReplyTooLarge
 from collectors.netconf import connect_socket, fingerprint, ssh_config_for
+from collectors.rawrpc import spool_path, too_large
 from msplus.errors import DeviceError
+from msplus.limits import limits
 from msplus.records import Device, Request
 from snapshots import replies
 
+_READ = 1 << 16  # bytes asked of the channel at a time
+_POLL = 1.0  # seconds one channel read may block; the reply's deadline is checked between reads
 _CLI_ERROR = re.compile(r"^\s*(error:.*|.*unknown command\.?|syntax error.*)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -38,8 +47,12 @@ class NetmikoCollector(Collector):
             with suppress(Exception):
                 sink.note("host_key", fingerprint(conn.remote_conn_pre.get_transport().get_remote_server_key()))
             sink.note("host_key_verified", self.known_hosts is not None)
-            for request in plan:
-                _one(conn, device, request, sink)
+            for done, request in enumerate(plan):
+                try:
+                    _one(conn, device, request, sink)
+                except DeviceError:
+                    sink.note("not_collected", [r.file for r in plan[done + 1:]])
+                    raise
         except DeviceError:
             # netmiko's polite disconnect sends "exit" and waits up to 10 s for a prompt that a hung or closed
             # session never shows: drop the connection instead.
@@ -87,30 +100,80 @@ def _one(conn: Any, device: Device, request: Request, sink: Sink) -> None:
     is_config = request.rpc == "get-configuration"
     command = f"{request.cli} | no-more" if is_config else f"{request.cli} | display xml | no-more"
     started = time.perf_counter()
-    try:
-        output = conn.send_command(command, read_timeout=device.timeout, strip_prompt=True, strip_command=True)
-    except ReadTimeout as exc:
-        if not _alive(conn):
-            raise fail("disconnected", f"session closed while waiting for {command!r}") from exc
-        raise fail("timeout", f"no complete answer to {command!r} within {device.timeout:g}s") from exc
-    except (OSError, EOFError, paramiko.SSHException) as exc:
-        raise fail("disconnected", f"session closed during {command!r} ({type(exc).__name__})") from exc
+    path, output = _run(conn, device, command, sink.spool_dir)
     seconds = time.perf_counter() - started
-    body = output.encode("utf-8")
-    if not output.strip() and not _alive(conn):
+    if output.blank and not _alive(conn):
+        path.unlink(missing_ok=True)
         raise fail("disconnected", f"session closed during {command!r}")
-    error = _cli_error(output, is_config)
+    error = _cli_error(_head(path), is_config)
     if error:
-        sink.reply(request, body, seconds=seconds, error=error, file=Path(request.file).with_suffix(".txt").name)
+        sink.reply_file(request, path, seconds=seconds, error=error, file=Path(request.file).with_suffix(".txt").name)
         if not request.optional:
             raise fail("rpc_error", f"{command!r}: {error}")
         return
     if is_config:
-        sink.reply(request, body, seconds=seconds)
+        sink.reply_file(request, path, seconds=seconds)
         return
-    error = replies.save(sink, request, body, seconds=seconds, source=f"{device.name}:{request.cli}", pasted=True)
+    error = replies.save_file(sink, request, path, seconds=seconds, source=f"{device.name}:{request.cli}",
+                              pasted=True)
     if error and not request.optional:
         raise fail("rpc_error", f"{command!r}: {error}")
+
+
+def _run(conn: Any, device: Device, command: str, spool_dir: Path) -> tuple[Path, CliOutput]:
+    """Send ``command``, write its output to a spool file until the prompt is back; (file, what was written).
+
+    The whole answer must come within ``device.timeout`` seconds (send_command's read_timeout). Raises DeviceError
+    (timeout, disconnected, malformed_reply past the limit) and then leaves no spool file."""
+    limit = device.max_reply_bytes if device.max_reply_bytes is not None else limits().max_reply_bytes
+    path = spool_path(spool_dir)
+    chan = conn.remote_conn
+    previous = chan.gettimeout()
+    deadline = time.perf_counter() + device.timeout
+    try:
+        with path.open("wb") as out:
+            output = CliOutput(out, command=command, base_prompt=conn.base_prompt, limit=limit)
+            conn.write_channel(conn.normalize_cmd(command))
+            buffered, conn._read_buffer = getattr(conn, "_read_buffer", ""), ""  # what netmiko read ahead
+            back = output.feed(buffered.encode("utf-8")) if buffered else False
+            while not back:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise _timeout(conn, command, device.timeout)
+                chan.settimeout(min(left, _POLL))
+                try:
+                    data = chan.recv(_READ)
+                except TimeoutError:
+                    continue
+                if not data:
+                    raise fail("disconnected", f"session closed during {command!r}")
+                back = output.feed(data)
+            output.finish()
+    except ReplyTooLarge as exc:
+        path.unlink(missing_ok=True)
+        raise fail("malformed_reply", f"{command!r}: {too_large(limit)}") from exc
+    except DeviceError:
+        path.unlink(missing_ok=True)
+        raise
+    except (OSError, EOFError, paramiko.SSHException) as exc:
+        path.unlink(missing_ok=True)
+        raise fail("disconnected", f"session closed during {command!r} ({type(exc).__name__})") from exc
+    finally:
+        with suppress(Exception):
+            chan.settimeout(previous)
+    return path, output
+
+
+def _timeout(conn: Any, command: str, seconds: float) -> DeviceError:
+    if not _alive(conn):
+        return fail("disconnected", f"session closed while waiting for {command!r}")
+    return fail("timeout", f"no complete answer to {command!r} within {seconds:g}s")
+
+
+def _head(path: Path) -> str:
+    """The start of a saved output, enough for ``_cli_error``."""
+    with path.open("rb") as handle:
+        return handle.read(65536).decode("utf-8", errors="replace")
 
 
 def _cli_error(output: str, is_config: bool) -> str | None:

@@ -141,9 +141,7 @@ class _SpoolMessage:
         self.size += len(data)
         if self.size > self.limit:
             self.file.close()
-            raise nc_errors.NetconfFramingError(
-                f"reply larger than {self.limit / 2**20:g} MB, cut there (the limit is the inventory's "
-                "max_reply_megabytes, else collect.max_reply_bytes in msplus/data/limits.yaml)")
+            raise nc_errors.NetconfFramingError(too_large(self.limit))
         self.file.write(data)
 
     def finish(self) -> None:
@@ -154,6 +152,17 @@ class _SpoolMessage:
         self.file.close()
         with suppress(OSError):
             self.path.unlink()
+
+
+def too_large(limit: int) -> str:
+    """The device error of a reply cut at ``limit`` bytes (every collector says it the same way)."""
+    return (f"reply larger than {limit / 2**20:g} MB, cut there (the limit is the inventory's max_reply_megabytes, "
+            "else collect.max_reply_bytes in msplus/data/limits.yaml)")
+
+
+def spool_path(folder: Path) -> Path:
+    """A new spool file name in ``folder`` (hidden, so never taken for a reply)."""
+    return folder / f".reply-{next(_spools)}.part"
 
 
 class _MemoryMessage:
@@ -210,7 +219,7 @@ class RawRpc:
     def _start_message(self) -> Message:
         if self.pending:
             self.pending = False
-            self._spool = _SpoolMessage(self.spool_dir / f".reply-{next(_spools)}.part", self.max_reply,
+            self._spool = _SpoolMessage(spool_path(self.spool_dir), self.max_reply,
                                         lambda spooled: self.inbox.put(("reply", spooled)))
             return self._spool
         return _MemoryMessage(self._ncclient_dispatch)

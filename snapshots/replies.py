@@ -244,13 +244,25 @@ class _Null:
         return None
 
 
-def save_file(sink: Sink, request: Request, reply: Path, *, seconds: float, source: str) -> str | None:
+_PASTED_IN_MEMORY = 16 * 2**20  # a CLI reply the streamed check refuses is re-read leniently up to this size
+
+
+def save_file(sink: Sink, request: Request, reply: Path, *, seconds: float, source: str,
+              pasted: bool = False) -> str | None:
     """``save`` for a reply spooled to a file: checked as it is streamed, and the file (or the configuration text
-    taken from it) handed to the sink, which moves it into place. Returns the device's error message."""
+    taken from it) handed to the sink, which moves it into place. Returns the device's error message.
+
+    ``pasted``: CLI output (``| display xml``), which may carry what ``xmlsafe.parse_pasted`` forgives (a prompt
+    line, undeclared prefixes): a reply the streamed check refuses is checked again that lenient way, in memory,
+    when it is no larger than 16 MB; the bytes saved are the ones received either way."""
     text = reply.with_name(reply.name + ".text")
     try:
         as_text, error = check_file(request, reply, text, source=source)
     except DeviceError:
+        if pasted and reply.stat().st_size <= _PASTED_IN_MEMORY:
+            raw = reply.read_bytes()
+            reply.unlink()
+            return save(sink, request, raw, seconds=seconds, source=source, pasted=True)
         sink.reply_file(request, reply, seconds=seconds, error="malformed reply", file=request.file + ".malformed")
         raise
     if as_text:
