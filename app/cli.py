@@ -30,6 +30,7 @@ HANDLERS: dict[str, str] = {
     "catalog import-cve": "app.commands.catalog:import_cve",
     "catalog match": "app.commands.catalog:match",
     "sweep": "app.commands.sweep:main",
+    "inventory import": "app.commands.inventory:import_command",
     "ledger register": "app.commands.ledger:register",
     "ledger purchase": "app.commands.ledger:purchase",
     "ledger redeem": "app.commands.ledger:redeem",
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler="config show")
     _config_rules_parsers(config_sub)
     _catalog_parser(sub)
+    _inventory_parser(sub)
     _sweep_parser(sub)
     _ledger_parser(sub)
     _assess_parser(sub)
@@ -156,6 +158,33 @@ def _rule_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--family", help="platform family (mx, srx, ex, qfx, ptx, vmx, vsrx, ...)")
     parser.add_argument("--role", help="device role for role-specific rules (edge, core, access, ...)")
     parser.add_argument("--all", action="store_true", help="text output: list every finding (default: 5 per rule)")
+
+
+def _inventory_parser(sub: argparse._SubParsersAction) -> None:
+    inventory = sub.add_parser("inventory", help="inventories: import one from Nornir, Ansible, containerlab, NetBox")
+    inventory_sub = inventory.add_subparsers(dest="inventory_command", required=True, metavar="SUBCOMMAND")
+    imp = inventory_sub.add_parser(
+        "import", help="write this tool's inventory from another tool's (the Junos devices, validated)",
+        description="Exit codes: 0 written, 2 bad input or no device to import (each left-out device is listed "
+                    "with its reason).")
+    imp.add_argument("--from", dest="source", required=True,
+                     choices=("nornir", "ansible", "containerlab", "netbox-csv", "csv"),
+                     help="nornir (hosts.yaml; groups/defaults beside it) | ansible (YAML or INI) | containerlab "
+                          "(*.clab.yml) | netbox-csv (device export) | csv (name,host,...)")
+    imp.add_argument("file", metavar="FILE", help="the inventory to read")
+    imp.add_argument("--out", required=True, metavar="FILE", help="inventory YAML to write")
+    imp.add_argument("--all-platforms", action="store_true",
+                     help="import every device with an address, not only the Junos ones")
+    imp.add_argument("--username", help="user name for every device (instead of the source's)")
+    creds = imp.add_mutually_exclusive_group()
+    creds.add_argument("--password-env", metavar="VAR", help="passwords from this environment variable")
+    creds.add_argument("--password-prompt", action="store_true", help="ask for the password when collecting")
+    creds.add_argument("--keep-passwords", action="store_true",
+                       help="copy the source's passwords inline (lab inventories; the file is made private)")
+    imp.add_argument("--force", action="store_true", help="replace --out if it exists")
+    imp.add_argument("--format", choices=("text", "json"), default="text",
+                     help="json: the import summary on stdout (devices, left out with reasons)")
+    imp.set_defaults(handler="inventory import")
 
 
 def _catalog_parser(sub: argparse._SubParsersAction) -> None:
