@@ -151,7 +151,9 @@ def _rule_options(parser: argparse.ArgumentParser) -> None:
     severities = ("critical", "high", "medium", "low", "info")
     parser.add_argument("--rules", nargs="+", metavar="FILE", action="extend", default=[],
                         help="rule files to use instead of catalogs/cacr-rules.yaml")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "junit", "sarif"), default="text",
+                        help="text, json, junit (JUnit XML test report) or sarif (SARIF 2.1.0, code-scanning "
+                             "annotations on the configuration lines)")
     parser.add_argument("--fail-on", choices=severities, metavar="SEVERITY",
                         help=f"exit 1 when a finding at or above this severity exists ({', '.join(severities)})")
     parser.add_argument("--profile", metavar="JSON", help="device profile (profile.json) for a plain file")

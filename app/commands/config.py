@@ -1,7 +1,7 @@
 """``run_assessment.py config check`` and ``config review``: best-practice findings for a configuration, and the
 review of a proposed change.
 
-    config check FILE|FOLDER [--rules FILE...] [--format text|json] [--fail-on SEVERITY]
+    config check FILE|FOLDER [--rules FILE...] [--format text|json|junit|sarif] [--fail-on SEVERITY]
                  [--profile profile.json] [--family F] [--role R] [--all]
     config review --config FILE|FOLDER --change FILE [same options]
 
@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from analyzers.cacr import ci_output
 from analyzers.cacr.context import Facts, folder_facts, read_profile
 from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding
 from analyzers.cacr.rules import RuleFileError, RuleSet, load_rules
@@ -108,6 +109,12 @@ def check(args: argparse.Namespace) -> int:
     findings = [f for r in reports for f in r.findings]
     if args.format == "json":
         print(json.dumps(_check_json(reports, errors, ruleset), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(ci_output.sarif_check(reports, ruleset.rules, errors), indent=2))
+    elif args.format == "junit":
+        sys.stdout.write(ci_output.junit_check(reports, ruleset.rules, errors))
+        for error in errors:
+            print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
     else:
         for error in errors:
             print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
@@ -201,6 +208,10 @@ def review(args: argparse.Namespace) -> int:
                         device=target.name if target.folder is not None else None)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(ci_output.sarif_review(report, ruleset.rules), indent=2))
+    elif args.format == "junit":
+        sys.stdout.write(ci_output.junit_review(report))
     else:
         sys.stdout.write(render_review(report, args.all))
     return 1 if _failed(report.introduced, args.fail_on) else 0
