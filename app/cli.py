@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="run_assessment.py",
         description="Juniper MS Plus reviews: collect device data, analyse it, report, debit credits.",
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument("--version", action="version", version=f"msplus-assess {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="start the simulated lab in-process and run the main job against it")
@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sweep_parser(sub)
     _ledger_parser(sub)
     _assess_parser(sub)
+    _add_common_options(parser)
     return parser
 
 
@@ -301,6 +302,42 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.set_defaults(handler="sweep")
 
 
+def version() -> str:
+    """The installed distribution's version (a checkout: the package's own)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("msplus-assess")
+    except PackageNotFoundError:
+        import msplus
+
+        return msplus.__version__
+
+
+def _add_common_options(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
+    """``-v``/``-q`` on the program and on every (sub)command, so they work before or after the command name.
+    A command's own count is kept apart (argparse would overwrite the program's) and added in ``verbosity``."""
+    dest = "" if top else "command_"
+    parser.add_argument("-v", "--verbose", dest=f"{dest}verbose", action="count",
+                        default=0 if top else argparse.SUPPRESS,
+                        help="more log output on stderr: -v progress details, -vv our debug, -vvv also the SSH and "
+                             "NETCONF libraries' own debug")
+    parser.add_argument("-q", "--quiet", dest=f"{dest}quiet", action="count", default=0 if top else argparse.SUPPRESS,
+                        help="only errors on stderr (no progress, no warnings)")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
+                _add_common_options(child, top=False)
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    """-q ... -vvv as one number: -1 quiet, 0 default, 1 to 3 more."""
+    verbose = getattr(args, "verbose", 0) + getattr(args, "command_verbose", 0)
+    quiet = getattr(args, "quiet", 0) + getattr(args, "command_quiet", 0)
+    return -1 if quiet else min(verbose, 3)
+
+
 def resolve(name: str) -> Callable[[argparse.Namespace], int]:
     module_name, _, func = HANDLERS[name].partition(":")
     module = importlib.import_module(module_name)
@@ -313,7 +350,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     (msplus.exitcodes), decided here once for every command. A closed output pipe (``... | head``) ends quietly."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    level = verbosity(args)
+    _setup_logging(level)
+    if level < 0 and hasattr(args, "no_progress"):
+        args.no_progress = True
     try:
         code = resolve(args.handler)(args)
         sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
@@ -324,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except Exception as exc:
-        if args.verbose >= 2 and not isinstance(exc, AssessError):
+        if verbosity(args) >= 2 and not isinstance(exc, AssessError):
             raise
         lines, code = _error_lines(exc, args.handler)
         for line in lines:
@@ -357,17 +397,22 @@ def _closed_pipe() -> int:
     return ExitCode.CLOSED_PIPE
 
 
-def _setup_logging(verbose: int) -> None:
+# Libraries that log every channel event, key exchange and RPC at DEBUG/INFO: shown only with -vvv.
+NOISY_LOGGERS = ("asyncssh", "netmiko", "napalm", "jnpr", "urllib3", "weasyprint", "fontTools", "celery", "kombu")
+
+
+def _setup_logging(level: int) -> None:
+    """Logs go to stderr: -q errors only, default warnings, -v info, -vv our debug, -vvv everything's debug."""
     import logging
 
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if verbose < 2:
+    root = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(level, logging.DEBUG)
+    logging.basicConfig(level=root, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if level < 3:
         # paramiko's transport thread logs every failed connection (a silent device, a banner timeout) as ERROR
         # with a twenty-line traceback, under its own name or ncclient's. The collector translates that failure
         # once into the device's error (meta.json and the summary), so these logs would only repeat it as noise.
         for foreign in ("paramiko", "ncclient"):
             logging.getLogger(foreign).setLevel(logging.CRITICAL)
-        # asyncssh (the lab) and netmiko are chatty at INFO and log every channel event.
-        for noisy in ("asyncssh", "netmiko"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+        # the rest log every channel event, key exchange or RPC at DEBUG/INFO: shown only with -vvv
+        for noisy in NOISY_LOGGERS:
+            logging.getLogger(noisy).setLevel(max(root, logging.WARNING))
