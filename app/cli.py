@@ -31,6 +31,7 @@ HANDLERS: dict[str, str] = {
     "catalog match": "app.commands.catalog:match",
     "sweep": "app.commands.sweep:main",
     "inventory import": "app.commands.inventory:import_command",
+    "completion": "app.commands.completion:main",
     "ledger register": "app.commands.ledger:register",
     "ledger purchase": "app.commands.ledger:purchase",
     "ledger redeem": "app.commands.ledger:redeem",
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="devices collected at once (default 16)")
     collect.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     collect.add_argument("--no-progress", action="store_true", help="do not show progress while running")
+    add_format(collect, ("text", "json"), "json: one object per device (status, failure, files) and a summary")
     collect.set_defaults(handler="collect")
 
     config = sub.add_parser("config", help="Junos configuration tools")
@@ -99,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     _config_rules_parsers(config_sub)
     _catalog_parser(sub)
     _inventory_parser(sub)
+    completion = sub.add_parser("completion", help="print a shell completion script (bash or zsh)",
+                                description="e.g. run-assessment completion bash > "
+                                            "~/.local/share/bash-completion/completions/run-assessment")
+    completion.add_argument("shell", choices=("bash", "zsh"), help="bash | zsh")
+    completion.set_defaults(handler="completion")
     _sweep_parser(sub)
     _ledger_parser(sub)
     _assess_parser(sub)
@@ -130,6 +137,7 @@ def _assess_parser(sub: argparse._SubParsersAction) -> None:
     assess.add_argument("--no-charge", action="store_true", help="write the reports without debiting credits")
     assess.add_argument("--workers", type=at_least(1), default=8, help="devices collected at once (default 8)")
     assess.add_argument("--no-progress", action="store_true", help="do not show collection progress")
+    add_format(assess, ("text", "json"), "json: the outcome (files, findings by severity, failed devices, credits)")
     add_ledger_option(assess)
     assess.set_defaults(handler="assess")
 
@@ -152,9 +160,8 @@ def _rule_options(parser: argparse.ArgumentParser) -> None:
     severities = ("critical", "high", "medium", "low", "info")
     parser.add_argument("--rules", nargs="+", metavar="FILE", action="extend", default=[],
                         help="rule files to use instead of catalogs/cacr-rules.yaml")
-    parser.add_argument("--format", choices=("text", "json", "junit", "sarif"), default="text",
-                        help="text, json, junit (JUnit XML test report) or sarif (SARIF 2.1.0, code-scanning "
-                             "annotations on the configuration lines)")
+    add_format(parser, ("text", "json", "junit", "sarif"),
+               "junit: a JUnit XML test report; sarif: SARIF 2.1.0 (code-scanning annotations on the lines)")
     parser.add_argument("--fail-on", choices=severities, metavar="SEVERITY",
                         help=f"exit 1 when a finding at or above this severity exists ({', '.join(severities)})")
     parser.add_argument("--profile", metavar="JSON", help="device profile (profile.json) for a plain file")
@@ -185,8 +192,7 @@ def _inventory_parser(sub: argparse._SubParsersAction) -> None:
     creds.add_argument("--keep-passwords", action="store_true",
                        help="copy the source's passwords inline (lab inventories; the file is made private)")
     imp.add_argument("--force", action="store_true", help="replace --out if it exists")
-    imp.add_argument("--format", choices=("text", "json"), default="text",
-                     help="json: the import summary on stdout (devices, left out with reasons)")
+    add_format(imp, ("text", "json"), "json: the import summary (devices, left out with reasons)")
     imp.set_defaults(handler="inventory import")
 
 
@@ -210,7 +216,7 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:
     source = match.add_mutually_exclusive_group(required=True)
     source.add_argument("--snapshot", metavar="DIR", help="snapshot folder (one sub-folder per device)")
     source.add_argument("--devices", metavar="CSV", help="CSV with name,model,version[,config]")
-    match.add_argument("--format", choices=("json", "table"), default="table")
+    add_format(match, ("text", "json", "csv"), "csv: one row per device and entry", aliases={"table": "text"})
     match.add_argument("--all", action="store_true", help="also list not_affected pairs")
     match.set_defaults(handler="catalog match")
 
@@ -245,7 +251,8 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
         cmd = ledger_sub.add_parser(name, help=help_text)
         add_ledger_option(cmd, inherited=True)
         if json_flag:
-            cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+            add_format(cmd, ("text", "json"), "json: the result as JSON")
+            cmd.add_argument("--json", dest="format", action="store_const", const="json", help=argparse.SUPPRESS)
         cmd.set_defaults(handler=f"ledger {name}")
         return cmd
 
@@ -274,9 +281,9 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
     statement = command("statement", "every entry, with derived expiry lines", json_flag=False)
     statement.add_argument("customer", metavar="CUSTOMER")
     statement.add_argument("--date", help=f"lots expired by this date show an expiry line, {date_help}")
-    form = statement.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="a JSON list of entries")
-    form.add_argument("--csv", action="store_true", help="CSV with a header line")
+    add_format(statement, ("text", "json", "csv"), "json: a list of entries; csv: one line per entry")
+    statement.add_argument("--json", dest="format", action="store_const", const="json", help=argparse.SUPPRESS)
+    statement.add_argument("--csv", dest="format", action="store_const", const="csv", help=argparse.SUPPRESS)
 
 
 def _sweep_parser(sub: argparse._SubParsersAction) -> None:
@@ -295,11 +302,26 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     sweep.add_argument("--check", action="append", default=[], help="history: only this check (repeatable)")
     sweep.add_argument("--last", type=at_least(1), default=10, help="history: the last N sweeps (default 10)")
-    sweep.add_argument("--format", choices=("table", "csv"), default="table", help="history: output format")
+    add_format(sweep, ("text", "json", "csv"), "a sweep: json the results and changes, csv one line per device "
+               "and check; history: the table, json or csv (long form)", aliases={"table": "text"})
     sweep.add_argument("--keep-snapshots", type=at_least(0), default=0, metavar="N",
                        help="keep only the N most recent sweep snapshots under --out (default: all)")
     sweep.add_argument("--no-progress", action="store_true", help="do not show progress while running")
     sweep.set_defaults(handler="sweep")
+
+
+FORMAT_HELP = "output on stdout: text for people (default), {others}. Progress, warnings and logs go to stderr."
+
+
+def add_format(parser: argparse.ArgumentParser, choices: Sequence[str], detail: str = "", *,
+               aliases: dict[str, str] | None = None) -> None:
+    """The one ``--format`` option: ``text`` (default) and the machine-readable forms the command has. ``aliases``
+    keeps old spellings working (``--format table`` -> ``text``) without listing them."""
+    others = ", ".join(c for c in choices if c != "text")
+    names = dict(aliases or {})
+    parser.add_argument("--format", choices=choices, default="text", metavar="|".join(choices),
+                        type=lambda value: names.get(value, value),
+                        help=FORMAT_HELP.format(others=others) + (f" {detail}" if detail else ""))
 
 
 def version() -> str:

@@ -61,14 +61,16 @@ def _tracked_copy(dest: Path) -> Path:
 
 def _wheelhouse(wheel: Path, env: dict[str, str]) -> Path:
     """The dependencies' wheels at the locked versions, cached per requirements.lock outside the test's temporary
-    folders: the first run downloads them from PyPI, later runs install offline."""
+    folders: the first run downloads (and builds) them, later runs install offline."""
     lock = (ROOT / "requirements.lock").read_bytes()
     cache = Path(os.environ.get("ASSESS_TEST_WHEELHOUSE") or
                  Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "msplus-assess-tests")
     house = cache / f"wheelhouse-{hashlib.sha256(lock).hexdigest()[:12]}"
     house.mkdir(parents=True, exist_ok=True)
-    base = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", str(wheel),
-            "-c", str(ROOT / "requirements.lock"), "-d", str(house)]
+    # pip wheel, not pip download: a dependency published only as an sdist (ncclient) is built into a wheel once,
+    # so the offline install needs no build tools
+    base = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", str(wheel),
+            "-c", str(ROOT / "requirements.lock"), "-w", str(house)]
     offline = subprocess.run([*base, "--no-index", "--find-links", str(house)], env=env, capture_output=True,
                              text=True, check=False)
     if offline.returncode != 0:
