@@ -57,6 +57,8 @@ def sarif_check(reports: Sequence[Report], rules: Sequence[Rule], errors: Sequen
     for report in reports:
         for finding in report.findings:
             run.finding(finding, report.source)
+        for warning in report.warnings:
+            run.note(f"{report.device or report.source}: {warning}", level="warning")
         for result in report.results:
             if result.status == "skipped":
                 run.note(f"{report.device or report.source}: {result.rule} not evaluated: {result.reason}",

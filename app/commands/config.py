@@ -107,18 +107,7 @@ def check(args: argparse.Namespace) -> int:
                 raise  # one configuration: app.cli prints file:line:column and exits 2
             errors.append({"device": target.name, "error": str(exc)})
     findings = [f for r in reports for f in r.findings]
-    if args.format == "json":
-        print(json.dumps(_check_json(reports, errors, ruleset), indent=2))
-    elif args.format == "sarif":
-        print(json.dumps(ci_output.sarif_check(reports, ruleset.rules, errors), indent=2))
-    elif args.format == "junit":
-        sys.stdout.write(ci_output.junit_check(reports, ruleset.rules, errors))
-        for error in errors:
-            print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
-    else:
-        for error in errors:
-            print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
-        sys.stdout.write("\n".join(render_report(r, show_all=args.all) for r in reports))
+    _print_check(args, reports, errors, ruleset)
     if errors:
         return 2
     return 1 if _failed(findings, args.fail_on) else 0
@@ -151,8 +140,6 @@ def render_report(report: Report, show_all: bool = False) -> str:
         out.append("")
         out.append("skipped (cannot be evaluated here):")
         out.extend(f"  {r.rule}: {r.reason}" for r in skipped)
-    for warning in report.warnings:
-        out.append(f"warning: {warning}")
     return "\n".join(out) + "\n"
 
 
@@ -189,6 +176,24 @@ def describe_facts(facts: Facts) -> str:
         parts.append(f"role {facts.role}")
     source = f" [{'; '.join(facts.sources)}]" if facts.sources else ""
     return ", ".join(parts) + source
+
+
+def _print_check(args: argparse.Namespace, reports: list[Report], errors: list[dict[str, str]],
+                 ruleset: RuleSet) -> None:
+    """The result on stdout in the chosen format; errors and warnings on stderr (JSON and SARIF also carry them)."""
+    if args.format == "json":
+        print(json.dumps(_check_json(reports, errors, ruleset), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(ci_output.sarif_check(reports, ruleset.rules, errors), indent=2))
+    elif args.format == "junit":
+        sys.stdout.write(ci_output.junit_check(reports, ruleset.rules, errors))
+    else:
+        sys.stdout.write("\n".join(render_report(r, show_all=args.all) for r in reports))
+    for error in errors:
+        print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
+    for r in reports:
+        for warning in r.warnings:
+            print(f"warning: {r.device or r.source}: {warning}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------- config review

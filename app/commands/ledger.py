@@ -38,10 +38,14 @@ def _handler(run: Callable[[Ledger, argparse.Namespace], None]) -> Handler:
 
 
 def _emit(args: argparse.Namespace, record: Any, text: list[str]) -> None:
+    """The result on stdout (text or JSON); its warnings on stderr, whatever the format."""
+    for line in text:
+        if line.startswith("warning: "):
+            print(line, file=sys.stderr)
     if getattr(args, "format", "text") == "json":
         print(json.dumps(to_json(record), indent=2))
     else:
-        print("\n".join(text))
+        print("\n".join(line for line in text if not line.startswith("warning: ")))
 
 
 @_handler
