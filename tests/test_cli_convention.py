@@ -138,7 +138,10 @@ def _complete(script: Path, shell: str, *words: str) -> list[str]:
         command = ["zsh", "-c", f"autoload -U +X compinit && compinit -u; source {script}\n{body}"]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
     assert proc.returncode == 0, proc.stderr
-    return [w for w in proc.stdout.split() if w]
+    found = [w for w in proc.stdout.split() if w]
+    if shell == "zsh":  # bashcompinit's compgen returns every word; zsh's compadd then keeps those with the prefix
+        found = [w for w in found if w.startswith(words[-1])]
+    return found
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
