@@ -169,7 +169,7 @@ class _Run:
             artifacts.append({"location": location, "roles": ["analysisTarget"]})
         run: dict[str, Any] = {
             "tool": {"driver": {"name": TOOL_NAME, "version": msplus.__version__, "semanticVersion": msplus.__version__,
-                                "informationUri": "https://www.juniper.net/", "rules": self.descriptors}},
+                                "rules": self.descriptors}},
             "invocations": [{"executionSuccessful": successful, "toolExecutionNotifications": self.notifications}],
             "originalUriBaseIds": {SRCROOT: {"uri": self.base.as_uri() + "/"}},
             "artifacts": artifacts,

@@ -9,6 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from app.cli import verbosity
 from msplus.inventory_import import Credentials, import_devices, write
 from msplus.inventory_import.model import Selection
 
@@ -23,7 +24,7 @@ def import_command(args: argparse.Namespace) -> int:
         write(selection, Path(args.out), credentials, command=command, force=args.force)
     if args.format == "json":
         print(json.dumps({**selection.to_json(), "out": args.out if selection.devices else None}, indent=2))
-    else:
+    elif verbosity(args) >= 0:  # -q: only errors
         _summary(selection, args.out)
     if not selection.devices:
         print(f"error: {args.file}: no device to import ({len(selection.skipped)} left out, listed above)",

