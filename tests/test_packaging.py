@@ -95,7 +95,8 @@ def test_wheel_installs_into_a_fresh_environment_and_runs_anywhere(tmp_path: Pat
     fresh = tmp_path / "fresh"
     venv.EnvBuilder(with_pip=True, clear=True).create(fresh)
     installed = subprocess.run([str(fresh / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                                "--disable-pip-version-check", "--no-index", "--find-links", str(house), str(wheel)],
+                                "--disable-pip-version-check", "--no-compile", "--no-index", "--find-links", str(house),
+                                str(wheel)],
                                env=env, capture_output=True, text=True, check=False, timeout=900)
     assert installed.returncode == 0, installed.stderr[-3000:]
 
