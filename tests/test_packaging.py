@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ import pytest
 from msplus import shipped
 
 ROOT = Path(__file__).resolve().parents[1]
+# folders installed from the checkout (pyproject.toml [tool.setuptools.packages.find])
+PACKAGED = ("msplus", "snapshots", "collectors", "analyzers", "reports", "lab", "ledger", "app", "catalogs",
+            "inventories")
 DEV_ONLY = {"pytest", "pytest-timeout", "ruff", "mypy", "types-pyyaml", "hypothesis", "import-linter", "pyang"}
 
 
@@ -90,6 +94,10 @@ def test_wheel_installs_into_a_fresh_environment_and_runs_anywhere(tmp_path: Pat
                            env=env, capture_output=True, text=True, check=False, timeout=600)
     assert built.returncode == 0, built.stderr[-3000:]
     wheel = next(dist.glob("msplus_assess-*.whl"))
+    shipped_files = set(zipfile.ZipFile(wheel).namelist())
+    tracked = [str(p.relative_to(src)) for folder in PACKAGED for p in (src / folder).rglob("*") if p.is_file()]
+    missing = sorted(f for f in tracked if f not in shipped_files)
+    assert not missing, f"tracked files the wheel leaves out: {missing[:20]}"
     house = _wheelhouse(wheel, env)
 
     fresh = tmp_path / "fresh"
