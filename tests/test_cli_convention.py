@@ -60,22 +60,24 @@ def test_quiet_turns_progress_off() -> None:
     assert verbosity(args) == -1 and not args.no_progress  # main() sets it: checked end to end below
 
 
-@pytest.mark.parametrize(("flags", "ours", "paramiko"), [
-    ([], "WARNING", "WARNING"), (["-q"], "ERROR", "ERROR"), (["-vv"], "DEBUG", "WARNING"),
-    (["-vvv"], "DEBUG", "DEBUG"),
+@pytest.mark.parametrize(("flags", "ours", "netmiko", "paramiko"), [
+    ([], "WARNING", "WARNING", "CRITICAL"), (["-q"], "ERROR", "ERROR", "CRITICAL"),
+    (["-vv"], "DEBUG", "WARNING", "CRITICAL"), (["-vvv"], "DEBUG", "DEBUG", "DEBUG"),
 ])
-def test_library_debug_only_with_three_v(flags: list[str], ours: str, paramiko: str) -> None:
+def test_library_debug_only_with_three_v(flags: list[str], ours: str, netmiko: str, paramiko: str) -> None:
+    # paramiko and ncclient stay silent below -vvv: their ERROR tracebacks repeat a device's recorded failure
     code = textwrap.dedent(f"""
         import logging, sys
         from app.cli import _setup_logging, build_parser, verbosity
         _setup_logging(verbosity(build_parser().parse_args({['config', 'check', 'f', *flags]!r})))
         effective = lambda name: logging.getLevelName(logging.getLogger(name).getEffectiveLevel())
-        print(effective("collectors.run"), effective("paramiko.transport"), effective("ncclient.transport"))
+        print(effective("collectors.run"), effective("netmiko"), effective("paramiko.transport"),
+              effective("ncclient.transport"))
         print(logging.getLogger().handlers[0].stream is sys.stderr)
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     levels, to_stderr = proc.stdout.splitlines()
-    assert levels.split() == [ours, paramiko, paramiko] and to_stderr == "True"
+    assert levels.split() == [ours, netmiko, paramiko, paramiko] and to_stderr == "True"
 
 
 def test_every_data_command_has_the_one_format_option() -> None:
