@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import shutil
 import sys
@@ -37,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app import assess_inputs
 from app.assess_inputs import DeviceFolder
@@ -59,6 +60,7 @@ from reports.model import (
 if TYPE_CHECKING:
     from analyzers.services import Analysis, Loaded, ReviewService
     from ledger.ledger import Ledger
+    from ledger.records import Scope as LedgerScope
     from ledger.records import ScopedDevice
 
 OK, PARTIAL, BAD_INPUT, REFUSED, NO_REVIEW = 0, 1, 2, 3, 4
@@ -105,6 +107,8 @@ def run(req: AssessRequest) -> Outcome:
 
     started = time.perf_counter()
     p = _prepare(req)  # 1. inputs
+    if p.inv.customer is None:  # --no-charge without a customer: an internal review, no ledger at all
+        return _internal(p, req, started)
     with open_ledger(req.ledger) as ledger:
         # 2. eligibility and credits, before any device is touched
         found = assess_ledger.standing(ledger, p.customer, p.svc.ledger_code, p.on, p.request_id, charge=req.charge)
@@ -122,6 +126,53 @@ def run(req: AssessRequest) -> Outcome:
         files = _deliver(ledger, p, result, charge=req.charge)
     code = PARTIAL if scope.failed else OK
     return Outcome(code, result, files, p.out_dir, seconds=time.perf_counter() - started)
+
+
+INTERNAL = "internal"  # customer id of a review without a customer (--no-charge, no customer: section)
+INTERNAL_NOTE = ("Internal review: not charged; no customer, care contract or eligibility was checked, every device "
+                 "of the inventory is in scope.")
+
+
+class _NoContract:
+    """What ``_scope_and_data`` asks the ledger, answered for an internal review: every device is in scope."""
+
+    name = "Internal review (not for a customer)"
+    care_contract = None
+
+    def scope(self, customer_id: str, devices: Sequence[Device], profiles: object = None,
+              on: object = None) -> LedgerScope:
+        from ledger.records import Scope as LedgerScope
+        from ledger.records import ScopedDevice
+
+        return LedgerScope(tuple(ScopedDevice(d.name, d.serial, True, "internal review: no care contract checked")
+                                 for d in devices), ())
+
+    def customer(self, customer_id: str) -> _NoContract:
+        return self
+
+
+def _internal(p: _Prepared, req: AssessRequest, started: float) -> Outcome:
+    """``--no-charge`` for an inventory without a customer: scope, data, analysis and reports as usual; no ledger is
+    opened, nothing is checked or charged, and the report's credits section says so."""
+    from analyzers.services import Inputs
+    from ledger.ledger import Ledger
+
+    none = _NoContract()
+    scope, snapshot, folders = _scope_and_data(none, p, req)  # type: ignore[arg-type]
+    if p.since is not None:
+        since, since_basis = p.since, f"since {p.since.isoformat()} (--since)"
+    else:  # no customer, so no previous review in any ledger
+        since, since_basis = None, ("internal review: no customer ledger to date the previous PBNIR; every "
+                                    "notification published so far" if p.svc.name == "pbnir" else "")
+    analysis = p.svc.analyse(Inputs(snapshot, scope.reviewed, scope.failed, p.change, req.device, on=p.on,
+                                    since=since, since_basis=since_basis), p.loaded)
+    credits = Credits(service=p.svc.ledger_code, units=1, cost=Ledger.quote(p.svc.ledger_code), status="not_charged",
+                      request_id=p.request_id, remaining=None, earliest_expiry=None,
+                      ledger="none (internal review)", note=INTERNAL_NOTE)
+    result = _result(p, none.name, scope, snapshot, folders, analysis, credits, live=req.snapshot is None)
+    staging = p.out_dir / f".staging-{os.getpid()}"
+    files = _publish(staging, p.out_dir, _render(result, staging, p.out_dir))
+    return Outcome(PARTIAL if scope.failed else OK, result, files, p.out_dir, seconds=time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -152,13 +203,13 @@ def _prepare(req: AssessRequest) -> _Prepared:
         raise InputError("--since applies to pbnir only (the period of the notifications it reviews)", key="--since")
     if since is not None and since > on:
         raise InputError(f"--since {since} is after the review date {on}", key="--since")
-    inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None, prompt=password_prompt())
-    assert inv.customer is not None
+    inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None, prompt=password_prompt(),
+                                  needs_customer=req.charge)
     loaded = svc.load(assess_inputs.data_files(req.catalogs, svc.default_files))
     change = assess_inputs.change_options(svc.name, req.change, req.device, inv)
     names = [d.name for d in inv.devices]
     given = assess_inputs.read_snapshot(Path(req.snapshot), names) if req.snapshot else None
-    customer = inv.customer.id
+    customer = inv.customer.id if inv.customer is not None else INTERNAL
     out_dir = Path(req.out) if req.out else default_out(customer, svc.name, on)
     request_id = req.request_id or f"{customer}-{svc.name}-{on.isoformat()}"
     return _Prepared(svc, on, inv, customer, loaded, change, given, out_dir, request_id, since)
@@ -346,7 +397,7 @@ def main(args: argparse.Namespace) -> int:
         out=args.out, date=args.date, since=getattr(args, "since", None), request_id=args.request_id,
         charge=not args.no_charge,
         ledger=getattr(args, "ledger", None), workers=args.workers,
-        progress=not args.no_progress and sys.stderr.isatty())
+        progress=not args.no_progress)
     try:
         outcome = run(req)
     except LedgerRefusal as exc:
@@ -355,8 +406,28 @@ def main(args: argparse.Namespace) -> int:
     except NoReview as exc:
         print(f"no review: {exc}", file=sys.stderr)
         return NO_REVIEW
-    print_summary(outcome)
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps(outcome_json(outcome), indent=2, default=str))
+    else:
+        print_summary(outcome)
     return outcome.code
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """``assess --format json``: what the closing summary says, as data (the full review is in the .json report)."""
+    r = outcome.result
+    assert r is not None
+    c = r.credits
+    return {
+        "exit_code": outcome.code, "service": r.service, "customer": r.customer_id, "date": str(r.date),
+        "request_id": r.request_id, "out": str(outcome.out_dir), "files": {k: str(v) for k, v in outcome.files.items()},
+        "scope": {"in_scope": len(r.scope.in_scope), "excluded": [{"device": d.name, "reason": d.reason}
+                                                                   for d in r.scope.excluded]},
+        "findings": {"total": r.summary.total, "by_severity": dict(r.summary.by_severity)},
+        "failed": [{"device": f.name, "kind": f.kind, "message": f.message} for f in r.scope.failed],
+        "credits": {"status": c.status, "cost": c.cost, "remaining": c.remaining, "request_id": c.request_id},
+        "seconds": round(outcome.seconds, 3),
+    }
 
 
 def print_summary(outcome: Outcome, file: TextIO | None = None) -> None:
@@ -381,6 +452,9 @@ def print_summary(outcome: Outcome, file: TextIO | None = None) -> None:
     for path in outcome.files.values():
         print(f"    {path}", file=out)
     c = r.credits
+    if r.customer_id == INTERNAL:
+        print(f"  credits: {INTERNAL_NOTE}", file=out)
+        return
     charged = {"debited": f"{c.cost} credits debited", "already_debited":
                f"already debited under request {c.request_id} ({c.cost} credits), not charged again",
                "not_charged": f"not charged (--no-charge; {c.cost} credits would be due)"}[c.status]

@@ -30,18 +30,19 @@ def review_date(text: str | None, key: str = "--date") -> date:
 
 
 def inventory(path: str | Path, *, needs_credentials: bool,
-              prompt: Callable[[str], str] | None = None) -> Inventory:
+              prompt: Callable[[str], str] | None = None, needs_customer: bool = True) -> Inventory:
     """Load the inventory. Without live collection (``--snapshot``) no password is needed, so password variables and
-    prompts are answered with blanks instead of asking or failing."""
+    prompts are answered with blanks instead of asking or failing. ``needs_customer`` False (``--no-charge``): an
+    inventory without a customer: section is an internal review."""
     from msplus.inventory import load_inventory
 
     if needs_credentials:
         found = load_inventory(path, prompt=prompt)
     else:
         found = load_inventory(path, prompt=lambda _question: "", environ=_NoSecrets())
-    if found.customer is None:
-        raise InputError("the inventory has no customer: section (a review is for a customer)", path=str(found.path),
-                         key="customer")
+    if found.customer is None and needs_customer:
+        raise InputError("the inventory has no customer: section (a review is for a customer; --no-charge runs an "
+                         "internal review without one)", path=str(found.path), key="customer")
     return found
 
 

@@ -30,6 +30,8 @@ HANDLERS: dict[str, str] = {
     "catalog import-cve": "app.commands.catalog:import_cve",
     "catalog match": "app.commands.catalog:match",
     "sweep": "app.commands.sweep:main",
+    "inventory import": "app.commands.inventory:import_command",
+    "completion": "app.commands.completion:main",
     "ledger register": "app.commands.ledger:register",
     "ledger purchase": "app.commands.ledger:purchase",
     "ledger redeem": "app.commands.ledger:redeem",
@@ -66,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="run_assessment.py",
         description="Juniper MS Plus reviews: collect device data, analyse it, report, debit credits.",
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument("--version", action="version", version=f"msplus-assess {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="start the simulated lab in-process and run the main job against it")
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="devices collected at once (default 16)")
     collect.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     collect.add_argument("--no-progress", action="store_true", help="do not show progress while running")
+    add_format(collect, ("text", "json"), "json: one object per device (status, failure, files) and a summary")
     collect.set_defaults(handler="collect")
 
     config = sub.add_parser("config", help="Junos configuration tools")
@@ -97,9 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler="config show")
     _config_rules_parsers(config_sub)
     _catalog_parser(sub)
+    _inventory_parser(sub)
+    completion = sub.add_parser("completion", help="print a shell completion script (bash or zsh)",
+                                description="e.g. run-assessment completion bash > "
+                                            "~/.local/share/bash-completion/completions/run-assessment")
+    completion.add_argument("shell", choices=("bash", "zsh"), help="bash | zsh")
+    completion.set_defaults(handler="completion")
     _sweep_parser(sub)
     _ledger_parser(sub)
     _assess_parser(sub)
+    _add_common_options(parser)
     return parser
 
 
@@ -127,6 +137,7 @@ def _assess_parser(sub: argparse._SubParsersAction) -> None:
     assess.add_argument("--no-charge", action="store_true", help="write the reports without debiting credits")
     assess.add_argument("--workers", type=at_least(1), default=8, help="devices collected at once (default 8)")
     assess.add_argument("--no-progress", action="store_true", help="do not show collection progress")
+    add_format(assess, ("text", "json"), "json: the outcome (files, findings by severity, failed devices, credits)")
     add_ledger_option(assess)
     assess.set_defaults(handler="assess")
 
@@ -149,13 +160,40 @@ def _rule_options(parser: argparse.ArgumentParser) -> None:
     severities = ("critical", "high", "medium", "low", "info")
     parser.add_argument("--rules", nargs="+", metavar="FILE", action="extend", default=[],
                         help="rule files to use instead of catalogs/cacr-rules.yaml")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser, ("text", "json", "junit", "sarif"),
+               "junit: a JUnit XML test report; sarif: SARIF 2.1.0 (code-scanning annotations on the lines)")
     parser.add_argument("--fail-on", choices=severities, metavar="SEVERITY",
                         help=f"exit 1 when a finding at or above this severity exists ({', '.join(severities)})")
     parser.add_argument("--profile", metavar="JSON", help="device profile (profile.json) for a plain file")
     parser.add_argument("--family", help="platform family (mx, srx, ex, qfx, ptx, vmx, vsrx, ...)")
     parser.add_argument("--role", help="device role for role-specific rules (edge, core, access, ...)")
     parser.add_argument("--all", action="store_true", help="text output: list every finding (default: 5 per rule)")
+
+
+def _inventory_parser(sub: argparse._SubParsersAction) -> None:
+    inventory = sub.add_parser("inventory", help="inventories: import one from Nornir, Ansible, containerlab, NetBox")
+    inventory_sub = inventory.add_subparsers(dest="inventory_command", required=True, metavar="SUBCOMMAND")
+    imp = inventory_sub.add_parser(
+        "import", help="write this tool's inventory from another tool's (the Junos devices, validated)",
+        description="Exit codes: 0 written, 2 bad input or no device to import (each left-out device is listed "
+                    "with its reason).")
+    imp.add_argument("--from", dest="source", required=True,
+                     choices=("nornir", "ansible", "containerlab", "netbox-csv", "csv"),
+                     help="nornir (hosts.yaml; groups/defaults beside it) | ansible (YAML or INI) | containerlab "
+                          "(*.clab.yml) | netbox-csv (device export) | csv (name,host,...)")
+    imp.add_argument("file", metavar="FILE", help="the inventory to read")
+    imp.add_argument("--out", required=True, metavar="FILE", help="inventory YAML to write")
+    imp.add_argument("--all-platforms", action="store_true",
+                     help="import every device with an address, not only the Junos ones")
+    imp.add_argument("--username", help="user name for every device (instead of the source's)")
+    creds = imp.add_mutually_exclusive_group()
+    creds.add_argument("--password-env", metavar="VAR", help="passwords from this environment variable")
+    creds.add_argument("--password-prompt", action="store_true", help="ask for the password when collecting")
+    creds.add_argument("--keep-passwords", action="store_true",
+                       help="copy the source's passwords inline (lab inventories; the file is made private)")
+    imp.add_argument("--force", action="store_true", help="replace --out if it exists")
+    add_format(imp, ("text", "json"), "json: the import summary (devices, left out with reasons)")
+    imp.set_defaults(handler="inventory import")
 
 
 def _catalog_parser(sub: argparse._SubParsersAction) -> None:
@@ -178,7 +216,7 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:
     source = match.add_mutually_exclusive_group(required=True)
     source.add_argument("--snapshot", metavar="DIR", help="snapshot folder (one sub-folder per device)")
     source.add_argument("--devices", metavar="CSV", help="CSV with name,model,version[,config]")
-    match.add_argument("--format", choices=("json", "table"), default="table")
+    add_format(match, ("text", "json", "csv"), "csv: one row per device and entry", aliases={"table": "text"})
     match.add_argument("--all", action="store_true", help="also list not_affected pairs")
     match.set_defaults(handler="catalog match")
 
@@ -213,7 +251,8 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
         cmd = ledger_sub.add_parser(name, help=help_text)
         add_ledger_option(cmd, inherited=True)
         if json_flag:
-            cmd.add_argument("--json", action="store_true", help="print the result as JSON")
+            add_format(cmd, ("text", "json"), "json: the result as JSON")
+            cmd.add_argument("--json", dest="format", action="store_const", const="json", help=argparse.SUPPRESS)
         cmd.set_defaults(handler=f"ledger {name}")
         return cmd
 
@@ -242,9 +281,9 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
     statement = command("statement", "every entry, with derived expiry lines", json_flag=False)
     statement.add_argument("customer", metavar="CUSTOMER")
     statement.add_argument("--date", help=f"lots expired by this date show an expiry line, {date_help}")
-    form = statement.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="a JSON list of entries")
-    form.add_argument("--csv", action="store_true", help="CSV with a header line")
+    add_format(statement, ("text", "json", "csv"), "json: a list of entries; csv: one line per entry")
+    statement.add_argument("--json", dest="format", action="store_const", const="json", help=argparse.SUPPRESS)
+    statement.add_argument("--csv", dest="format", action="store_const", const="csv", help=argparse.SUPPRESS)
 
 
 def _sweep_parser(sub: argparse._SubParsersAction) -> None:
@@ -263,11 +302,62 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     sweep.add_argument("--check", action="append", default=[], help="history: only this check (repeatable)")
     sweep.add_argument("--last", type=at_least(1), default=10, help="history: the last N sweeps (default 10)")
-    sweep.add_argument("--format", choices=("table", "csv"), default="table", help="history: output format")
+    add_format(sweep, ("text", "json", "csv"), "a sweep: json the results and changes, csv one line per device "
+               "and check; history: the table, json or csv (long form)", aliases={"table": "text"})
     sweep.add_argument("--keep-snapshots", type=at_least(0), default=0, metavar="N",
                        help="keep only the N most recent sweep snapshots under --out (default: all)")
     sweep.add_argument("--no-progress", action="store_true", help="do not show progress while running")
     sweep.set_defaults(handler="sweep")
+
+
+FORMAT_HELP = "output on stdout: text for people (default), {others}. Progress, warnings and logs go to stderr."
+
+
+def add_format(parser: argparse.ArgumentParser, choices: Sequence[str], detail: str = "", *,
+               aliases: dict[str, str] | None = None) -> None:
+    """The one ``--format`` option: ``text`` (default) and the machine-readable forms the command has. ``aliases``
+    keeps old spellings working (``--format table`` -> ``text``) without listing them."""
+    others = ", ".join(c for c in choices if c != "text")
+    names = dict(aliases or {})
+    parser.add_argument("--format", choices=choices, default="text", metavar="|".join(choices),
+                        type=lambda value: names.get(value, value),
+                        help=FORMAT_HELP.format(others=others) + (f" {detail}" if detail else ""))
+
+
+def version() -> str:
+    """The installed distribution's version (a checkout: the package's own)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("msplus-assess")
+    except PackageNotFoundError:
+        import msplus
+
+        return msplus.__version__
+
+
+def _add_common_options(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
+    """``-v``/``-q`` on the program and on every (sub)command, so they work before or after the command name.
+    A command's own count is kept apart (argparse would overwrite the program's) and added in ``verbosity``."""
+    dest = "" if top else "command_"
+    parser.add_argument("-v", "--verbose", dest=f"{dest}verbose", action="count",
+                        default=0 if top else argparse.SUPPRESS,
+                        help="more log output on stderr: -v progress details, -vv our debug, -vvv also the SSH and "
+                             "NETCONF libraries' own debug")
+    parser.add_argument("-q", "--quiet", dest=f"{dest}quiet", action="count", default=0 if top else argparse.SUPPRESS,
+                        help="only errors on stderr (no progress, no warnings)")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
+                _add_common_options(child, top=False)
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    """-q ... -vvv as one number: -1 quiet, 0 default, 1 to 3 more."""
+    verbose = getattr(args, "verbose", 0) + getattr(args, "command_verbose", 0)
+    quiet = getattr(args, "quiet", 0) + getattr(args, "command_quiet", 0)
+    return -1 if quiet else min(verbose, 3)
 
 
 def resolve(name: str) -> Callable[[argparse.Namespace], int]:
@@ -282,7 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     (msplus.exitcodes), decided here once for every command. A closed output pipe (``... | head``) ends quietly."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose)
+    level = verbosity(args)
+    _setup_logging(level)
+    if level < 0 and hasattr(args, "no_progress"):
+        args.no_progress = True
     try:
         code = resolve(args.handler)(args)
         sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
@@ -293,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except Exception as exc:
-        if args.verbose >= 2 and not isinstance(exc, AssessError):
+        if verbosity(args) >= 2 and not isinstance(exc, AssessError):
             raise
         lines, code = _error_lines(exc, args.handler)
         for line in lines:
@@ -326,17 +419,22 @@ def _closed_pipe() -> int:
     return ExitCode.CLOSED_PIPE
 
 
-def _setup_logging(verbose: int) -> None:
+# Libraries that log every channel event, key exchange and RPC at DEBUG/INFO: shown only with -vvv.
+NOISY_LOGGERS = ("asyncssh", "netmiko", "napalm", "jnpr", "urllib3", "weasyprint", "fontTools", "celery", "kombu")
+
+
+def _setup_logging(level: int) -> None:
+    """Logs go to stderr: -q errors only, default warnings, -v info, -vv our debug, -vvv everything's debug."""
     import logging
 
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if verbose < 2:
+    root = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(level, logging.DEBUG)
+    logging.basicConfig(level=root, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if level < 3:
         # paramiko's transport thread logs every failed connection (a silent device, a banner timeout) as ERROR
         # with a twenty-line traceback, under its own name or ncclient's. The collector translates that failure
         # once into the device's error (meta.json and the summary), so these logs would only repeat it as noise.
         for foreign in ("paramiko", "ncclient"):
             logging.getLogger(foreign).setLevel(logging.CRITICAL)
-        # asyncssh (the lab) and netmiko are chatty at INFO and log every channel event.
-        for noisy in ("asyncssh", "netmiko"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+        # the rest log every channel event, key exchange or RPC at DEBUG/INFO: shown only with -vvv
+        for noisy in NOISY_LOGGERS:
+            logging.getLogger(noisy).setLevel(max(root, logging.WARNING))

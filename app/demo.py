@@ -21,12 +21,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msplus import shipped
+
 if TYPE_CHECKING:
     from ledger.records import StatementEntry
 
-ROOT = Path(__file__).resolve().parents[1]
-LAB_INVENTORY = ROOT / "inventories" / "lab.yaml"
-LAB_CHANGE = ROOT / "inventories" / "lab-change.set"
+LAB_INVENTORY = shipped.inventory("lab.yaml")
+LAB_CHANGE = shipped.inventory("lab-change.set")
 CHANGE_DEVICE = "sg-core-1"
 SERVICES = ("pbnir", "piir", "phc", "cacr")
 DEMO_CREDITS = 40  # more than the four reviews cost (2 + 4 + 5 + 5)

@@ -208,12 +208,37 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("sweep needs --inventory FILE (or use: sweep history --history DIR|URL)")
     thresholds = load_thresholds(args.checks) if args.checks else load_thresholds()
     inventory = load_inventory(args.inventory, prompt=password_prompt())
-    show = not args.no_progress and sys.stderr.isatty()
     outcome = run_sweep(inventory, history=args.history, out=args.out, thresholds=thresholds, workers=args.workers,
-                        devices=args.device or None, progress=progress_printer() if show else None,
+                        devices=args.device or None, progress=None if args.no_progress else progress_printer(),
                         keep_snapshots=args.keep_snapshots)
-    print_summary(outcome, Path(args.out))
+    fmt = getattr(args, "format", "text")
+    if fmt == "json":
+        print(json.dumps(outcome_json(outcome, Path(args.out)), indent=2, default=str))
+    elif fmt == "csv":
+        write_results_csv(outcome.results, sys.stdout)
+    else:
+        print_summary(outcome, Path(args.out))
     return outcome.exit_code
+
+
+def outcome_json(outcome: SweepOutcome, out_dir: Path) -> dict[str, object]:
+    """``sweep --format json``: the sweep's results and changes (what health.json and changes.json hold) with its
+    number, exit code and where its files are."""
+    return {"sweep": outcome.sweep_id, "exit_code": outcome.exit_code, "out": str(out_dir),
+            "snapshot": str(outcome.snapshot), "devices": outcome.devices, "unreachable": outcome.unreachable,
+            "results": [r.to_json() for r in outcome.results], "changes": [c.to_json() for c in outcome.changes]}
+
+
+def write_results_csv(results: Sequence[CheckResult], out: TextIO) -> None:
+    """``sweep --format csv``: one line per device and check."""
+    import csv
+
+    rows = [r.to_json() for r in results]
+    fields = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v, default=str) if isinstance(v, list | dict) else v for k, v in row.items()})
 
 
 def print_summary(outcome: SweepOutcome, out_dir: Path, file: TextIO | None = None) -> None:

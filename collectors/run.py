@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from collectors.base import get
 from msplus.errors import DeviceError, InputError, InventoryError
@@ -96,15 +96,39 @@ def _select(inventory: Inventory, names: Sequence[str] | None) -> list[Device]:
     return [d for d in inventory.devices if d.name in wanted]
 
 
-def progress_printer(stream: TextIO | None = None) -> Progress:
-    """``[12/200] sg-core-1 ok 0.4s`` (or ``FAILED auth``) per finished device."""
-    out = stream or sys.stderr
+def progress_printer(stream: TextIO | None = None, *, tty: bool | None = None) -> Progress:
+    """Progress on stderr: on a terminal a bar with counts and ETA (failures printed above it); otherwise one line
+    per finished device, ``[12/200] sg-core-1 ok 0.4s`` (or ``FAILED auth 0.4s``)."""
+    from msplus.progress import Progress as Bar
+
+    bars: list[Bar] = []
 
     def show(done: int, total: int, result: CollectionResult) -> None:
-        state = {"ok": "ok", "partial": "partial"}.get(result.status, f"FAILED {result.error_kind}")
-        print(f"[{done}/{total}] {result.device} {state} {result.seconds:.1f}s", file=out, flush=True)
+        if not bars:
+            bars.append(Bar(total, what="devices", stream=stream, tty=tty))
+        detail = f"{result.seconds:.1f}s" if result.ok else f"{result.error_kind} {result.seconds:.1f}s"
+        bars[0].done(result.device, ok=result.ok, detail=detail, label=result.status if result.ok else None)
+        if done == total:
+            bars[0].close()
 
     return show
+
+
+def results_json(results: Sequence[CollectionResult], out_dir: Path, *, seconds: float | None = None) -> dict[str, Any]:
+    """``collect --format json``: per device what happened and where its files are, then the totals."""
+    devices = []
+    for r in results:
+        model, version = _model_version(out_dir / r.device)
+        devices.append({
+            "device": r.device, "ok": r.ok, "collector": r.collector, "seconds": round(r.seconds, 3),
+            "error_kind": r.error_kind, "error": r.error, "folder": str(out_dir / r.device),
+            "replies": len(r.replies), "host_key": r.host_key, "host_key_verified": r.host_key_verified,
+            "model": model, "version": version,
+        })
+    ok = sum(r.ok for r in results)
+    return {"out": str(out_dir), "seconds": None if seconds is None else round(seconds, 3), "devices": devices,
+            "summary": {"devices": len(results), "collected": ok, "failed": len(results) - ok,
+                        "host_keys_not_verified": sum(1 for r in results if r.host_key and not r.host_key_verified)}}
 
 
 def print_summary(results: Sequence[CollectionResult], out_dir: Path, *, seconds: float | None = None,
@@ -141,8 +165,12 @@ def host_key_warning(results: Sequence[CollectionResult]) -> str | None:
 
 
 def _platform(folder: Path) -> str:
+    return " ".join(v for v in _model_version(folder) if v)
+
+
+def _model_version(folder: Path) -> tuple[str | None, str | None]:
     try:
         profile = DeviceSnapshot.open(folder).profile
     except InputError:
-        return ""
-    return " ".join(v for v in (profile.model, profile.version) if v) if profile else ""
+        return None, None
+    return (profile.model, profile.version) if profile else (None, None)

@@ -63,7 +63,9 @@ def test_all_collected_exit_0(lab: LabServer, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "collected 2 of 2 devices" in proc.stdout
     assert "core" in proc.stdout and "mx960 19.4R3.11" in proc.stdout
-    assert "[1/2]" not in proc.stderr  # not a terminal: no progress lines
+    # not a terminal: plain progress lines on stderr (no bar), never mixed into the summary on stdout
+    assert "[1/2] " in proc.stderr and "[2/2] " in proc.stderr and "\r" not in proc.stderr
+    assert "[1/2]" not in proc.stdout
     for name in ("core", "leaf"):
         assert (tmp_path / "snap" / name / "profile.json").is_file()
         assert (tmp_path / "snap" / name / "configuration.conf").is_file()

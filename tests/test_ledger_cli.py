@@ -48,8 +48,8 @@ def test_register_and_purchase_output(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     proc = run("--ledger", url, "register", "--inventory", str(LAB), "--date", "2026-02-01")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == [
-        "registered acme-sg (ACME Pte Ltd), record version 1",
+    assert proc.stdout.splitlines() == ["registered acme-sg (ACME Pte Ltd), record version 1"]
+    assert proc.stderr.splitlines() == [  # warnings go to stderr
         "warning: C. Eng <c@acme.example> has no JNCIS-level certification: recommended"]
     proc = run("--ledger", url, "register", "--inventory", str(LAB), "--date", "2028-02-01")
     assert proc.returncode == 0, proc.stderr
@@ -83,7 +83,7 @@ def test_redeem_balance_statement_contract(db: str) -> None:
     proc = run("--ledger", db, "reverse", "rev-1", "--reason", "collection failed", "--date", "2027-01-20")
     assert proc.returncode == 0, proc.stderr
     assert "12 credits back to lot 1 (10, expires 2027-01-09), lot 2 (2, expires 2027-02-28)" in proc.stdout
-    assert "warning: 10 of them went back to lots that had expired by 2027-01-20 and cannot be used" in proc.stdout
+    assert "warning: 10 of them went back to lots that had expired by 2027-01-20 and cannot be used" in proc.stderr
     proc = run("--ledger", db, "statement", "acme-sg", "--date", "2027-03-15", "--json")
     assert proc.returncode == 0, proc.stderr
     lines = json.loads(proc.stdout)

@@ -43,6 +43,8 @@ class RuleFinding:
     rationale: str
     subject: str
     device: str | None = None
+    # (configuration file, line) of each statement quoted as evidence: where CI annotations point
+    locations: tuple[tuple[str, int], ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -329,6 +331,7 @@ def _finding(rule: Rule, hit: Hit, ctx: Context, device: str | None) -> RuleFind
         message=rule.message.render(values), evidence=tuple(dict.fromkeys(evidence)),
         remediation=tuple(t.render(values) for t in rule.remediation), rationale=rule.rationale,
         subject=hit.subject, device=device,
+        locations=tuple(dict.fromkeys((str(n.source), n.line) for n in hit.nodes if n.source and n.line)),
     )
 
 

@@ -45,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from analyzers.cacr.checks import REGISTRY, NamedCheck, Params
 from analyzers.cacr.patterns import Pattern, parse_pattern
+from msplus import shipped
 from msplus.catalogfile import CatalogFormat, read_located, validate_catalog
 from msplus.errors import InputError, ProblemsError
 from msplus.families import known_families
@@ -52,7 +53,7 @@ from msplus.kinds import Severity
 from msplus.yamlsource import Loc, Locator, item_id, pydantic_message
 
 SCHEMA_VERSION = 1
-DEFAULT_RULES = Path(__file__).resolve().parents[2] / "catalogs" / "cacr-rules.yaml"
+DEFAULT_RULES = shipped.catalog("cacr-rules.yaml")
 CATEGORIES = ("security", "resilience", "scalability", "efficiency")
 CHECK_KINDS = ("require", "forbid", "require_each", "forbid_each", "named")
 REMEDIATION_VERBS = ("set", "delete", "deactivate", "activate", "insert", "rename", "request")

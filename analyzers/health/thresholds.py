@@ -33,13 +33,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from msplus import shipped
 from msplus.catalogfile import CatalogFormat, read_located, validate_catalog
 from msplus.errors import InputError, ProblemsError
 from msplus.families import known_families as _known
 from msplus.kinds import HealthStatus
 from msplus.yamlsource import Loc, Locator
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "catalogs" / "health-checks.yaml"
+DEFAULT_FILE = shipped.catalog("health-checks.yaml")
 SCHEMA_VERSION = 1
 REQUIRED_CHECKS = ("reachability",)  # the sweep reports unreachable devices through it
 

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from msplus import shipped
 from reports.model import (
     SEVERITIES,
     CatalogSource,
@@ -30,7 +31,7 @@ from reports.model import (
     Section,
 )
 
-CATALOGS = Path(__file__).resolve().parents[2] / "catalogs"
+CATALOGS = shipped.CATALOGS
 # service -> module; each module defines SERVICE (a ReviewService).
 _MODULES = {"pbnir": "analyzers.services.pbnir", "piir": "analyzers.services.piir",
             "phc": "analyzers.services.phc", "cacr": "analyzers.services.cacr"}

@@ -128,6 +128,19 @@ def match(args: argparse.Namespace) -> int:
     out = rows(assessments)
     if args.format == "json":
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    elif args.format == "csv":
+        write_csv(out, sys.stdout)
     else:
         sys.stdout.write(table(out, assessments))
     return 0
+
+
+def write_csv(rows: list[dict[str, Any]], out: Any) -> None:
+    """One line per row; lists and mappings (evidence, reasons) as JSON text in their cell."""
+    import csv
+
+    fields = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in row.items()})

@@ -1,7 +1,7 @@
 """``run_assessment.py config check`` and ``config review``: best-practice findings for a configuration, and the
 review of a proposed change.
 
-    config check FILE|FOLDER [--rules FILE...] [--format text|json] [--fail-on SEVERITY]
+    config check FILE|FOLDER [--rules FILE...] [--format text|json|junit|sarif] [--fail-on SEVERITY]
                  [--profile profile.json] [--family F] [--role R] [--all]
     config review --config FILE|FOLDER --change FILE [same options]
 
@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from analyzers.cacr import ci_output
 from analyzers.cacr.context import Facts, folder_facts, read_profile
 from analyzers.cacr.engine import SEVERITY_RANK, Report, RuleFinding
 from analyzers.cacr.rules import RuleFileError, RuleSet, load_rules
@@ -106,12 +107,7 @@ def check(args: argparse.Namespace) -> int:
                 raise  # one configuration: app.cli prints file:line:column and exits 2
             errors.append({"device": target.name, "error": str(exc)})
     findings = [f for r in reports for f in r.findings]
-    if args.format == "json":
-        print(json.dumps(_check_json(reports, errors, ruleset), indent=2))
-    else:
-        for error in errors:
-            print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
-        sys.stdout.write("\n".join(render_report(r, show_all=args.all) for r in reports))
+    _print_check(args, reports, errors, ruleset)
     if errors:
         return 2
     return 1 if _failed(findings, args.fail_on) else 0
@@ -144,8 +140,6 @@ def render_report(report: Report, show_all: bool = False) -> str:
         out.append("")
         out.append("skipped (cannot be evaluated here):")
         out.extend(f"  {r.rule}: {r.reason}" for r in skipped)
-    for warning in report.warnings:
-        out.append(f"warning: {warning}")
     return "\n".join(out) + "\n"
 
 
@@ -184,6 +178,24 @@ def describe_facts(facts: Facts) -> str:
     return ", ".join(parts) + source
 
 
+def _print_check(args: argparse.Namespace, reports: list[Report], errors: list[dict[str, str]],
+                 ruleset: RuleSet) -> None:
+    """The result on stdout in the chosen format; errors and warnings on stderr (JSON and SARIF also carry them)."""
+    if args.format == "json":
+        print(json.dumps(_check_json(reports, errors, ruleset), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(ci_output.sarif_check(reports, ruleset.rules, errors), indent=2))
+    elif args.format == "junit":
+        sys.stdout.write(ci_output.junit_check(reports, ruleset.rules, errors))
+    else:
+        sys.stdout.write("\n".join(render_report(r, show_all=args.all) for r in reports))
+    for error in errors:
+        print(f"error: {error['device']}: {error['error']}", file=sys.stderr)
+    for r in reports:
+        for warning in r.warnings:
+            print(f"warning: {r.device or r.source}: {warning}", file=sys.stderr)
+
+
 # ---------------------------------------------------------------------------------------------- config review
 
 def review(args: argparse.Namespace) -> int:
@@ -201,6 +213,10 @@ def review(args: argparse.Namespace) -> int:
                         device=target.name if target.folder is not None else None)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(ci_output.sarif_review(report, ruleset.rules), indent=2))
+    elif args.format == "junit":
+        sys.stdout.write(ci_output.junit_review(report))
     else:
         sys.stdout.write(render_review(report, args.all))
     return 1 if _failed(report.introduced, args.fail_on) else 0

@@ -38,10 +38,14 @@ def _handler(run: Callable[[Ledger, argparse.Namespace], None]) -> Handler:
 
 
 def _emit(args: argparse.Namespace, record: Any, text: list[str]) -> None:
-    if getattr(args, "json", False):
+    """The result on stdout (text or JSON); its warnings on stderr, whatever the format."""
+    for line in text:
+        if line.startswith("warning: "):
+            print(line, file=sys.stderr)
+    if getattr(args, "format", "text") == "json":
         print(json.dumps(to_json(record), indent=2))
     else:
-        print("\n".join(text))
+        print("\n".join(line for line in text if not line.startswith("warning: ")))
 
 
 @_handler
@@ -95,9 +99,9 @@ def balance(ledger: Ledger, args: argparse.Namespace) -> None:
 @_handler
 def statement(ledger: Ledger, args: argparse.Namespace) -> None:
     lines = ledger.statement(args.customer, args.date)
-    if args.csv:
+    if args.format == "csv":
         sys.stdout.write(_csv(lines))
-    elif args.json:
+    elif args.format == "json":
         print(json.dumps(to_json(lines), indent=2))
     else:
         print(_table(["id", "type", "date", "credits", "service", "units", "request_id", "lots", "note"],

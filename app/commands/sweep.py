@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 from typing import TextIO
 
@@ -33,6 +34,8 @@ def history(args: argparse.Namespace) -> int:
         return 1
     if args.format == "csv":
         write_csv(table, sys.stdout)
+    elif args.format == "json":
+        write_json(table, sys.stdout)
     else:
         print_table(table, sys.stdout)
     return 0
@@ -64,3 +67,12 @@ def write_csv(table: HistoryTable, out: TextIO) -> None:
             if cell is not None:
                 writer.writerow([column.id, column.started, device, check, cell[0],
                                  "" if cell[1] is None else cell[1]])
+
+
+def write_json(table: HistoryTable, out: TextIO) -> None:
+    """The sweeps (number, start) and, per device and check, one cell per sweep (null where it was not checked)."""
+    data = {"sweeps": [{"sweep": c.id, "started": c.started} for c in table.columns],
+            "rows": [{"device": device, "check": check,
+                      "cells": [None if cell is None else {"status": cell[0], "value": cell[1]} for cell in cells]}
+                     for device, check, cells in table.rows]}
+    out.write(json.dumps(data, indent=2) + "\n")
