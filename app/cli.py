@@ -36,6 +36,13 @@ HANDLERS: dict[str, str] = {
     "ledger reverse": "app.commands.ledger:reverse",
     "ledger balance": "app.commands.ledger:balance",
     "ledger statement": "app.commands.ledger:statement",
+    "worker": "app.commands.distributed:worker",
+    "beat": "app.commands.distributed:beat",
+}
+# With --broker, these commands run on the task queue (app.distributed) instead of in this process.
+ON_QUEUE: dict[str, str] = {
+    "collect": "app.commands.distributed:collect",
+    "sweep": "app.commands.distributed:sweep",
 }
 
 
@@ -86,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="devices collected at once (default 16)")
     collect.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     collect.add_argument("--no-progress", action="store_true", help="do not show progress while running")
+    add_processes_option(collect)
+    add_broker_options(collect)
     collect.set_defaults(handler="collect")
 
     config = sub.add_parser("config", help="Junos configuration tools")
@@ -100,7 +109,51 @@ def build_parser() -> argparse.ArgumentParser:
     _sweep_parser(sub)
     _ledger_parser(sub)
     _assess_parser(sub)
+    _queue_parsers(sub)
     return parser
+
+
+def add_processes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--processes", type=int, metavar="N",
+                        help="collect with N processes (default: one per CPU core when there are enough devices)")
+
+
+def add_broker_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--broker URL`` and the queue options, for commands that can run on the task queue."""
+    parser.add_argument("--broker", metavar="URL", required=required,
+                        help="run on the task queue: redis://host:6379/0 or amqp://user:pass@host:5672// "
+                             "(one task per device, to the queue of its site)")
+    parser.add_argument("--namespace", metavar="NS",
+                        help="queue names are NS.<site> (default $ASSESS_QUEUE_NAMESPACE, else msplus)")
+    parser.add_argument("--site-wait", type=float, default=15.0, metavar="S",
+                        help="seconds a site may have no live worker before its devices are unreachable (15)")
+    parser.add_argument("--result-timeout", type=float, default=300.0, metavar="S",
+                        help="seconds a site with devices out may send no result before they time out (300)")
+
+
+def _queue_parsers(sub: argparse._SubParsersAction) -> None:
+    worker = sub.add_parser(
+        "worker", help="serve the task queues of some sites (run one inside each site)",
+        description="Collect the devices of the given sites as the central node sends them. Passwords come from "
+                    "this worker's environment or --secrets file, never from the broker.")
+    add_broker_options(worker, required=True)
+    worker.add_argument("--queues", action="append", default=[], metavar="SITE[,SITE]",
+                        help="sites to serve (their devices' site: field; 'default' for devices without one; "
+                             "'central' runs scheduled sweeps); default: default")
+    worker.add_argument("--concurrency", type=int, default=8, help="devices collected at once (threads, default 8)")
+    worker.add_argument("--secrets", metavar="FILE",
+                        help="NAME=value file of passwords (mode 600; default $ASSESS_SECRETS_FILE)")
+    worker.add_argument("--name", help="worker name (default msplus)")
+    worker.set_defaults(handler="worker")
+    beat = sub.add_parser("beat", help="send a sweep to the central worker every --every seconds")
+    add_broker_options(beat, required=True)
+    beat.add_argument("--every", type=float, default=900.0, metavar="S", help="seconds between sweeps (900)")
+    beat.add_argument("--inventory", required=True, help="inventory YAML file (as the central worker sees it)")
+    beat.add_argument("--history", required=True, metavar="DIR|URL", help="history store")
+    beat.add_argument("--out", default="out/sweep", help="output folder (default out/sweep)")
+    beat.add_argument("--checks", metavar="FILE", help="thresholds file (default catalogs/health-checks.yaml)")
+    beat.add_argument("--keep-snapshots", type=int, default=0, metavar="N", help="keep the N most recent snapshots")
+    beat.set_defaults(handler="beat")
 
 
 def _assess_parser(sub: argparse._SubParsersAction) -> None:
@@ -267,11 +320,13 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--keep-snapshots", type=at_least(0), default=0, metavar="N",
                        help="keep only the N most recent sweep snapshots under --out (default: all)")
     sweep.add_argument("--no-progress", action="store_true", help="do not show progress while running")
+    add_processes_option(sweep)
+    add_broker_options(sweep)
     sweep.set_defaults(handler="sweep")
 
 
-def resolve(name: str) -> Callable[[argparse.Namespace], int]:
-    module_name, _, func = HANDLERS[name].partition(":")
+def resolve(name: str, target: str | None = None) -> Callable[[argparse.Namespace], int]:
+    module_name, _, func = (target or HANDLERS[name]).partition(":")
     module = importlib.import_module(module_name)
     handler: Callable[[argparse.Namespace], int] = getattr(module, func)
     return handler
@@ -283,8 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
+    handler = ON_QUEUE[args.handler] if getattr(args, "broker", None) and args.handler in ON_QUEUE else None
     try:
-        code = resolve(args.handler)(args)
+        code = resolve(args.handler, handler)(args)
         sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
         return code
     except BrokenPipeError:

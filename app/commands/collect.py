@@ -5,20 +5,28 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from app.prompt import password_prompt
 from collectors.run import collect_inventory, print_summary, progress_printer
+from msplus.records import CollectionResult
 
 
-def main(args: argparse.Namespace) -> int:
-    """0 all collected, 1 some failed; InputError (exit 2) before any connection."""
+def main(args: argparse.Namespace, *, collect: Callable[..., list[CollectionResult]] | None = None,
+         resolve_passwords: bool = True) -> int:
+    """0 all collected, 1 some failed; InputError (exit 2) before any connection.
+
+    ``collect`` replaces ``collect_inventory`` (same signature) and ``resolve_passwords=False`` leaves password
+    variables unread: a run on the task queue, where the site workers read them."""
     from msplus.inventory import load_inventory
 
-    inventory = load_inventory(args.inventory, prompt=password_prompt())
+    inventory = load_inventory(args.inventory, prompt=password_prompt() if resolve_passwords else None,
+                               resolve_passwords=resolve_passwords)
     show = not getattr(args, "no_progress", False) and sys.stderr.isatty()
     started = time.perf_counter()
-    results = collect_inventory(inventory, args.out, workers=args.workers,
-                                progress=progress_printer() if show else None, devices=args.device or None)
+    results = (collect or collect_inventory)(inventory, args.out, workers=args.workers,
+                                             progress=progress_printer() if show else None,
+                                             devices=args.device or None, processes=getattr(args, "processes", None))
     print_summary(results, Path(args.out), seconds=time.perf_counter() - started)
     return 0 if all(r.ok for r in results) else 1
