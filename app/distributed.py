@@ -53,7 +53,8 @@ class BrokerSettings:
     namespace: str = DEFAULT_NAMESPACE  # queue names are <namespace>.<site>
     site_wait: float = 15.0  # seconds a site may have no live worker before its devices are given up
     result_timeout: float = 300.0  # seconds a site with devices out may send nothing before they time out
-    inspect_timeout: float = 1.5  # seconds to wait for workers to say which queues they serve
+    inspect_timeout: float = 0.5  # seconds to wait for workers to say which queues they serve (asked again each
+    # second while a site has none, so a slow answer only delays that site's start)
 
     def display_url(self) -> str:
         """The URL without its password (for messages)."""

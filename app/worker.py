@@ -33,8 +33,7 @@ def run_worker(settings: BrokerSettings, *, sites: Sequence[str], concurrency: i
     configure_worker(WorkerSecrets.load(secrets_file))
     app = connect(settings)
     register_sweep_task(app, settings)
-    for driver in ("pyez", "netmiko", "napalm", "offline"):
-        get(driver)  # import the collectors before the threads start (imports are not thread-friendly)
+    get("pyez")  # the usual driver, imported before the threads start; the others on first use (tasks)
     warm_up()
     queues = sorted({queue_name(None if s == "default" else s, settings.namespace) for s in sites or ["default"]})
     import celery.app.trace

@@ -35,7 +35,7 @@ def redis_url() -> str:
     if not url:
         pytest.skip("ASSESS_TEST_REDIS_URL is not set (.ci/run sets it): no Redis broker to test against")
     parts = urlsplit(url)
-    db = random.randint(1, 15)  # noqa: S311 - a database of its own for this run, not a secret
+    db = random.randint(1, 15)
     return urlunsplit(parts._replace(path=f"/{db}"))
 
 
@@ -64,11 +64,15 @@ class Worker:
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def terminate(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
@@ -113,6 +117,36 @@ def wait_serving(app: object, ns: str, workers: Sequence[Worker], timeout: float
     pytest.fail("workers not serving in time:\n" + "\n".join(w.text()[-2000:] for w in workers))
 
 
+@dataclass
+class Group:
+    """Workers of one broker and namespace, started together with every other group of the module."""
+
+    url: str
+    namespace: str
+    workers: list[Worker]
+    ready: bool = False
+
+    def serving(self) -> Group:
+        if not self.ready:
+            from app.distributed import BrokerSettings, connect
+
+            wait_serving(connect(BrokerSettings(self.url, namespace=self.namespace)), self.namespace, self.workers)
+            self.ready = True
+        return self
+
+
+def stop_all(started: Sequence[Worker], grace: float = 3.0) -> None:
+    """SIGTERM to all, then SIGKILL to any still running after ``grace`` seconds in all."""
+    for w in started:
+        w.terminate()
+    deadline = time.monotonic() + grace
+    for w in started:
+        try:
+            w.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            w.kill()
+
+
 @contextmanager
 def workers(url: str, ns: str, groups: Sequence[Sequence[str]], logs: Path, env: dict[str, str],
             concurrency: int = 4) -> Iterator[list[Worker]]:
@@ -123,8 +157,7 @@ def workers(url: str, ns: str, groups: Sequence[Sequence[str]], logs: Path, env:
         wait_serving(connect(BrokerSettings(url, namespace=ns)), ns, started)
         yield started
     finally:
-        for w in started:
-            w.stop()
+        stop_all(started)
 
 
 def via_variable(inventory: Inventory, **changes: object) -> Inventory:
