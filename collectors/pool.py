@@ -5,9 +5,10 @@ One Python process is bound by its GIL: paramiko's packet handling, ncclient's f
 processes use several cores. Devices are handed out one at a time from a shared queue (not split up front), so a
 process that meets slow devices does not hold the others back.
 
-The processes come from a forkserver that has imported the collectors once (fork from a clean server: the calling
-process may have threads, e.g. a lab server in tests, which a plain fork would copy in an unknown state). Each
-process takes the caller's environment (HOME: PyEZ and paramiko read ~/.ssh) when it starts. A process that dies
+The processes are forked from the caller when it runs a single thread (the command line: no start-up cost, the
+collectors already imported), else from a forkserver that has imported the collectors once (a plain fork would copy
+other threads' locks in an unknown state: a lab server in tests, a Celery worker). Each process takes the caller's
+environment (HOME: PyEZ and paramiko read ~/.ssh) when it starts. A process that dies
 (a crash in a C library) fails only the devices it was collecting, as ``internal``; the others go on.
 """
 
@@ -96,8 +97,12 @@ def collect_in_processes(devices: Sequence[Device], out: Path, plan: Sequence[Re
     return results
 
 
-def _context() -> Any:  # a forkserver or spawn context (typeshed's BaseContext lacks Process)
+def _context() -> Any:  # a fork, forkserver or spawn context (typeshed's BaseContext lacks Process)
+    """fork when this process has a single thread (the command line): instant, and the children inherit the
+    imported collectors. With other threads running (a lab server in tests, a Celery worker), a forkserver."""
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
