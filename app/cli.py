@@ -181,6 +181,7 @@ def _assess_parser(sub: argparse._SubParsersAction) -> None:
     assess.add_argument("--workers", type=at_least(1), default=8, help="devices collected at once (default 8)")
     assess.add_argument("--no-progress", action="store_true", help="do not show collection progress")
     add_ledger_option(assess)
+    add_broker_options(assess)
     assess.set_defaults(handler="assess")
 
 

@@ -268,6 +268,10 @@ def _password(merged: dict[str, Any], name: str, loc: tuple[str | int, ...], loc
             raise locator.error(f"environment variable {var} is not set (password for {name})",
                                 (*loc, "password_env"), InventoryError)
         return Secret(value)
+    if merged.get("password_prompt") and env is None:
+        raise locator.error("password_prompt cannot be used for a run on the task queue (a password never travels "
+                            "through the broker): use password_env and give the variable to the site workers",
+                            (*loc, "password_prompt"), InventoryError)
     if merged.get("password_prompt"):
         user = merged.get("username") or ""
         if prompt is None:

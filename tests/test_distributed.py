@@ -408,3 +408,27 @@ def test_a_scheduled_sweep_runs_on_the_central_worker(lab: Lab, redis_sites: tup
     health = json.loads((tmp_path / "out" / "health.json").read_text())
     assert {r["device"] for r in health} == {d.name for d in lab.inventory.devices}
     assert not [r for r in health if r["check"] == "reachability" and r["status"] == "critical"]
+
+
+def test_assess_collects_on_the_queue(lab: Lab, redis_sites: tuple[str, str, list[Worker]], tmp_path: Path) -> None:
+    """``assess phc --broker``: the review is written from what the site workers collected; the central node has no
+    device password."""
+    from report_helpers import DAY, inventory_data, ledger_with_credits, write_inventory
+
+    url, ns, _ = redis_sites
+    data = inventory_data()
+    data["defaults"] = {**{k: v for k, v in data["defaults"].items() if k != "password"},
+                        "password_env": PASSWORD_VAR}
+    ports = {d.name: d.port for d in lab.inventory.devices}
+    inventory = write_inventory(tmp_path / "inventory.yaml", data, ports)
+    ledger = ledger_with_credits(tmp_path / "ledger.db", inventory, credits=10)
+    env = {k: v for k, v in os.environ.items() if k != PASSWORD_VAR}
+    env["HOME"] = str(lab.home)
+    done = _cli("assess", "phc", "--inventory", str(inventory), "--ledger", ledger, "--date", str(DAY),
+                "--out", str(tmp_path / "review"), "--broker", url, "--namespace", ns, env=env)
+    assert done.returncode == 0, done.stderr + done.stdout
+    report = json.loads(next((tmp_path / "review").glob("*.json")).read_text())
+    assert report["schema_version"] == 1
+    metas = [json.loads(p.read_text()) for p in tmp_path.rglob("snapshot/*/meta.json")]
+    assert metas and all(m["ok"] and m["notes"]["worker"].startswith("w") for m in metas)
+    assert lab.password not in done.stdout + done.stderr
