@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--inventory", required=True, help="inventory YAML file")
     collect.add_argument("--out", required=True, help="snapshot folder (one sub-folder per device)")
     collect.add_argument("--workers", type=at_least(1), default=16,
-                         help="devices collected at once (default 16)")
+                         help="devices collected at once by each process (default 16)")
     collect.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     collect.add_argument("--no-progress", action="store_true", help="do not show progress while running")
     add_processes_option(collect)
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_processes_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--processes", type=int, metavar="N",
+    parser.add_argument("--processes", type=at_least(1), metavar="N",
                         help="collect with N processes (default: one per CPU core when there are enough devices)")
 
 
@@ -140,7 +140,7 @@ def _queue_parsers(sub: argparse._SubParsersAction) -> None:
     worker.add_argument("--queues", action="append", default=[], metavar="SITE[,SITE]",
                         help="sites to serve (their devices' site: field; 'default' for devices without one; "
                              "'central' runs scheduled sweeps); default: default")
-    worker.add_argument("--concurrency", type=int, default=8, help="devices collected at once (threads, default 8)")
+    worker.add_argument("--concurrency", type=at_least(1), default=8, help="devices collected at once (threads, default 8)")
     worker.add_argument("--secrets", metavar="FILE",
                         help="NAME=value file of passwords (mode 600; default $ASSESS_SECRETS_FILE)")
     worker.add_argument("--name", help="worker name (default msplus)")
@@ -313,7 +313,7 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--out", default="out/sweep", help="output folder (default out/sweep)")
     sweep.add_argument("--checks", metavar="FILE", help="thresholds file (default catalogs/health-checks.yaml)")
     sweep.add_argument("--workers", type=at_least(1), default=16,
-                         help="devices collected at once (default 16)")
+                       help="devices collected at once by each process (default 16)")
     sweep.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     sweep.add_argument("--check", action="append", default=[], help="history: only this check (repeatable)")
     sweep.add_argument("--last", type=at_least(1), default=10, help="history: the last N sweeps (default 10)")

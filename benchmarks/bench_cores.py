@@ -7,10 +7,10 @@ workers; plain PyEZ as the baseline, all in the same run.
 
 The lab runs in two processes of its own (lab/fleet.py) on 127.0.151.x-127.0.154.x:830. Each command runs as a user
 would run it (``run_assessment.py collect|sweep --inventory bench.yaml ...``, a fresh Python each time):
-  1 process    --processes 1: one process, ``--workers`` threads
-  N processes  no --processes: chosen automatically (one per CPU core here), ``--workers`` threads in all
+  1 process    --processes 1: one process of ``--workers`` threads
+  N processes  no --processes: chosen automatically (one per CPU core here), ``--workers`` threads each
   queue        --broker URL: one task per device to the queue, two worker processes already running on this machine
-               (``run_assessment.py worker --concurrency workers/2`` each), results written by the command
+               (``run_assessment.py worker --concurrency workers`` each), results written by the command
   plain PyEZ   Device(...).open(), facts, the same RPCs, in a thread pool of 64 (replies not saved)
 Printed: devices/s per mode, and the two ratios the issue asks for (process pool / one process >= 1.6; queue /
 process pool >= 0.8), measured, with the machine's load average (the machine is shared).
@@ -109,13 +109,13 @@ def start_workers(broker: str, namespace: str, concurrency: int, env: dict[str, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", default="200,1000")
-    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=16, help="threads per process (default 16)")
     parser.add_argument("--broker", default=os.environ.get("ASSESS_BENCH_BROKER", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--modes", default="collect,sweep,pyez")
     args = parser.parse_args()
     modes = set(args.modes.split(","))
     print(f"{os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f} (a shared machine: other people's "
-          f"work runs alongside); {args.workers} workers per command; broker {args.broker}\n")
+          f"work runs alongside); {args.workers} threads per process; broker {args.broker}\n")
     for count in (int(c) for c in args.devices.split(",")):
         bench(count, args, modes)
     return 0
@@ -130,7 +130,7 @@ def bench(count: int, args: argparse.Namespace, modes: set[str]) -> None:
         with fleet(count, net=NET, env=env, processes=2) as lab:  # the lab on both cores too: never the limit
             inventory = scratch / "bench.yaml"
             write_inventory(lab.addresses, inventory)
-            workers = start_workers(args.broker, ns, max(1, args.workers // 2), env, scratch)
+            workers = start_workers(args.broker, ns, args.workers, env, scratch)
             rows: list[tuple[str, str, float]] = []
             try:
                 for command in ("collect", "sweep"):

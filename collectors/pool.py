@@ -41,25 +41,25 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def choose_processes(devices: Sequence[Device], workers: int, requested: int | None) -> int:
-    """How many processes to collect with: ``requested`` when given (never more than devices or workers), else
-    one per usable CPU as long as each gets MIN_DEVICES_PER_PROCESS network devices (offline ones cost no
-    network wait and stay in-process)."""
+def choose_processes(devices: Sequence[Device], requested: int | None) -> int:
+    """How many processes to collect with: ``requested`` when given (never more than devices), else one per
+    usable CPU as long as each gets MIN_DEVICES_PER_PROCESS network devices (offline ones cost no network wait
+    and stay in-process)."""
     network = sum(d.driver != "offline" for d in devices)
     if requested is not None:
-        return max(1, min(requested, len(devices), workers))
-    return max(1, min(usable_cpus(), network // MIN_DEVICES_PER_PROCESS, workers))
+        return max(1, min(requested, len(devices)))
+    return max(1, min(usable_cpus(), network // MIN_DEVICES_PER_PROCESS))
 
 
 def collect_in_processes(devices: Sequence[Device], out: Path, plan: Sequence[Request], *,
                          known_hosts: Path | None, workers: int, processes: int,
                          progress: Progress | None = None) -> dict[str, CollectionResult]:
-    """Collect ``devices`` with ``processes`` processes of about ``workers / processes`` threads each. Returns
-    device name -> result; ``progress`` is called here, in the calling thread, as each device finishes."""
+    """Collect ``devices`` with ``processes`` processes of ``workers`` threads each. Returns device name ->
+    result; ``progress`` is called here, in the calling thread, as each device finishes."""
     ctx = _context()
     jobs: Any = ctx.Queue()
     events: Any = ctx.Queue()
-    threads = max(1, -(-workers // processes))
+    threads = max(1, min(workers, -(-len(devices) // processes)))
     for index in range(len(devices)):
         jobs.put(index)
     for _ in range(processes * threads):

@@ -31,8 +31,9 @@ def collect_inventory(inventory: Inventory, out_dir: str | Path, *, workers: int
                       devices: Sequence[str] | None = None, processes: int | None = None) -> list[CollectionResult]:
     """Collect ``purposes`` from every device (or those named in ``devices``) into ``out_dir/<device name>/``.
 
-    ``workers`` devices are collected at once in all; ``processes`` splits them over that many processes (None:
-    chosen from the CPUs and the number of devices, see ``pool.choose_processes``). Returns one CollectionResult
+    ``workers`` devices are collected at once by each process (one GIL each: threads beyond ~16 only add
+    contention); ``processes`` is how many (None: chosen from the CPUs and the number of devices, see
+    ``pool.choose_processes``). Returns one CollectionResult
     per device, in inventory order. Raises InputError before any connection when the plan, a device name,
     ``workers`` or ``processes`` is wrong.
     """
@@ -48,7 +49,7 @@ def collect_inventory(inventory: Inventory, out_dir: str | Path, *, workers: int
         get(driver)  # import collectors (and their libraries) once, before the threads start
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    count = choose_processes(selected, workers, processes)
+    count = choose_processes(selected, processes)
     if count > 1:
         found = collect_in_processes(selected, out, plan, known_hosts=inventory.known_hosts, workers=workers,
                                      processes=count, progress=progress)

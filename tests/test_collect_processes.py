@@ -57,7 +57,7 @@ def test_several_processes_write_what_one_process_writes(lab: LabServer, tmp_pat
     inventory = _inventory(lab)
     seen: list[tuple[int, int, str]] = []
     one = collect_inventory(inventory, tmp_path / "one", workers=4, processes=1)
-    three = collect_inventory(inventory, tmp_path / "three", workers=6, processes=3,
+    three = collect_inventory(inventory, tmp_path / "three", workers=2, processes=3,
                               progress=lambda done, total, r: seen.append((done, total, r.device)))
     assert [r.device for r in three] == [r.device for r in one] == [d.name for d in inventory.devices]
     assert all(r.ok for r in three + one)
@@ -75,7 +75,7 @@ def test_the_command_line_uses_processes(lab: LabServer, tmp_path: Path) -> None
     (tmp_path / "home").mkdir()
     env = {**os.environ, "HOME": str(tmp_path / "home"), "PROC_PASSWORD": PASSWORD}
     done = subprocess.run([sys.executable, str(ROOT / "run_assessment.py"), "collect", "--inventory", str(path),
-                           "--out", str(tmp_path / "out"), "--processes", "2", "--workers", "4"],
+                           "--out", str(tmp_path / "out"), "--processes", "2", "--workers", "2"],
                           capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert f"collected {COUNT} of {COUNT} devices" in done.stdout and PASSWORD not in done.stdout + done.stderr
@@ -91,7 +91,7 @@ def test_a_process_that_dies_fails_only_the_devices_it_held(lab: LabServer, tmp_
     results: list[CollectionResult] = []
     try:
         run = threading.Thread(target=lambda: results.extend(
-            collect_inventory(inventory, tmp_path / "out", workers=2, processes=2)))
+            collect_inventory(inventory, tmp_path / "out", workers=1, processes=2)))
         run.start()
         victim = _process_collecting(lab, "p05", timeout=30)
         os.kill(victim, signal.SIGKILL)
@@ -150,9 +150,8 @@ def _parent_of(pid: str) -> str | None:
 def test_how_many_processes() -> None:
     network = [Device(name=f"d{i}", host="127.0.0.1", port=830 + i) for i in range(4 * MIN_DEVICES_PER_PROCESS)]
     offline = [Device(name=f"o{i}", driver="offline") for i in range(100)]
-    assert choose_processes(network, workers=16, requested=3) == 3
-    assert choose_processes(network[:2], workers=16, requested=3) == 2  # never more than devices
-    assert choose_processes(network, workers=1, requested=None) == 1  # nor more than workers
-    assert choose_processes(network[: MIN_DEVICES_PER_PROCESS - 1], workers=16, requested=None) == 1
-    assert choose_processes(offline, workers=16, requested=None) == 1
-    assert choose_processes(network, workers=16, requested=None) == min(usable_cpus(), 4)
+    assert choose_processes(network, requested=3) == 3
+    assert choose_processes(network[:2], requested=3) == 2  # never more than devices
+    assert choose_processes(network[: MIN_DEVICES_PER_PROCESS - 1], requested=None) == 1
+    assert choose_processes(offline, requested=None) == 1
+    assert choose_processes(network, requested=None) == min(usable_cpus(), 4)
