@@ -66,8 +66,8 @@ def run_beat(settings: BrokerSettings, *, every: float, sweep: dict[str, Any], l
     from collectors.distributed.engine import queue_name
     from msplus.errors import InputError
 
-    if every < 10:
-        raise InputError(f"--every must be at least 10 seconds (got {every:g})")
+    if every < 1:
+        raise InputError(f"--every must be at least 1 second (got {every:g})")
     app = connect(settings)
     sweep = {**sweep, "inventory": str(Path(sweep["inventory"]).resolve())}
     app.conf.beat_schedule = {

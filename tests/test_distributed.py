@@ -35,6 +35,7 @@ from distributed_helpers import (
     amqp_url,
     broker_url,
     namespace,
+    redis_url,
     start_worker,
     stop_all,
     via_variable,
@@ -432,3 +433,34 @@ def test_assess_collects_on_the_queue(lab: Lab, redis_sites: tuple[str, str, lis
     metas = [json.loads(p.read_text()) for p in tmp_path.rglob("snapshot/*/meta.json")]
     assert metas and all(m["ok"] and m["notes"]["worker"].startswith("w") for m in metas)
     assert lab.password not in done.stdout + done.stderr
+
+
+def test_beat_sends_a_sweep_to_the_central_queue_every_interval(lab: Lab, tmp_path: Path) -> None:
+    """``run_assessment.py beat`` (Celery beat) puts a msplus.sweep message on <ns>.central each interval, with the
+    sweep's options and an expiry of one interval; read straight from the Redis list."""
+    import base64
+
+    import redis
+
+    url, ns = redis_url(), namespace()
+    inventory = _inventory_file(lab, tmp_path)
+    beat = subprocess.Popen([sys.executable, str(ROOT / "run_assessment.py"), "beat", "--broker", url, "--namespace",
+                             ns, "--every", "2", "--inventory", str(inventory), "--history", str(tmp_path / "h"),
+                             "--out", str(tmp_path / "out")], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    client = redis.Redis.from_url(url)
+    try:
+        deadline = time.monotonic() + 30
+        while client.llen(f"{ns}.central") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        beat.terminate()
+        beat.wait(timeout=10)
+    messages = [json.loads(m) for m in client.lrange(f"{ns}.central", 0, -1)]
+    client.delete(f"{ns}.central")
+    assert len(messages) >= 2
+    first = messages[0]
+    assert first["headers"]["task"] == "msplus.sweep" and first["headers"]["expires"]
+    args = json.loads(base64.b64decode(first["body"]))[0]
+    assert args == [{"inventory": str(inventory.resolve()), "history": str(tmp_path / "h"),
+                     "out": str(tmp_path / "out"), "checks": None, "keep_snapshots": 0}]
