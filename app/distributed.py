@@ -209,8 +209,8 @@ class _Run:
         ids = [t for s in self.sites.values() for t in s.out]
         backend = self.app.backend
         try:
-            if isinstance(backend, BaseKeyValueStoreBackend):
-                yield from backend.get_many(ids, timeout=timeout, interval=0.1)
+            if isinstance(backend, BaseKeyValueStoreBackend):  # one MGET of every pending id per interval
+                yield from backend.get_many(ids, timeout=timeout, interval=0.25)
             else:
                 results = ResultSet([AsyncResult(t, app=self.app) for t in ids], app=self.app)
                 yield from backend.iter_native(results, timeout=timeout, interval=0.1)
