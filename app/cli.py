@@ -140,7 +140,8 @@ def _queue_parsers(sub: argparse._SubParsersAction) -> None:
     worker.add_argument("--queues", action="append", default=[], metavar="SITE[,SITE]",
                         help="sites to serve (their devices' site: field; 'default' for devices without one; "
                              "'central' runs scheduled sweeps); default: default")
-    worker.add_argument("--concurrency", type=at_least(1), default=8, help="devices collected at once (threads, default 8)")
+    worker.add_argument("--concurrency", type=at_least(1), default=8,
+                        help="devices collected at once (threads, default 8)")
     worker.add_argument("--secrets", metavar="FILE",
                         help="NAME=value file of passwords (mode 600; default $ASSESS_SECRETS_FILE)")
     worker.add_argument("--name", help="worker name (default msplus)")
