@@ -257,14 +257,14 @@ def test_a_result_that_never_arrives_is_a_timeout(lab: Lab, redis_sites: tuple[s
         inventory = dataclasses.replace(lab.inventory, devices=devices)
         began = time.monotonic()
         results = collect_distributed(inventory, tmp_path / "snap", devices=["sg-fw-2", "sg-leaf-1"],
-                                      settings=BrokerSettings(url, namespace=ns, result_timeout=3))
+                                      settings=BrokerSettings(url, namespace=ns, result_timeout=2))
         took = time.monotonic() - began
     finally:
         sim.faults = Faults()
     by = {r.device: r for r in results}
     assert by["sg-leaf-1"].ok
     assert by["sg-fw-2"].error_kind == "timeout"
-    assert "no result from the workers of site SG2 within 3 s" in str(by["sg-fw-2"].error)
+    assert "no result from the workers of site SG2 within 2 s" in str(by["sg-fw-2"].error)
     assert took < 8  # given up before the worker itself would have (the device's 8 s RPC timeout)
     meta = json.loads((tmp_path / "snap" / "sg-fw-2" / "meta.json").read_text())
     assert meta["error"] == {"kind": "timeout", "message": by["sg-fw-2"].error}
@@ -279,7 +279,7 @@ def test_a_worker_killed_mid_task_leaves_its_device_to_another(broker: str, lab:
     pair = group.workers
     slow = ["sg-core-1", "sg-edge-1"]
     for name in slow:
-        lab.server.device(name).latency = {"default": 0.1}  # ~2 s per device: time to kill mid-task
+        lab.server.device(name).latency = {"default": 0.06}  # ~1.5 s per device: time to kill mid-task
     try:
         settings = BrokerSettings(group.url, namespace=group.namespace, site_wait=30, result_timeout=60)
         found: dict[str, Any] = {}
@@ -436,8 +436,8 @@ def test_assess_collects_on_the_queue(lab: Lab, redis_sites: tuple[str, str, lis
 
 
 def test_beat_sends_a_sweep_to_the_central_queue_every_interval(lab: Lab, tmp_path: Path) -> None:
-    """``run_assessment.py beat`` (Celery beat) puts a msplus.sweep message on <ns>.central each interval, with the
-    sweep's options and an expiry of one interval; read straight from the Redis list."""
+    """``run_assessment.py beat`` (Celery beat) puts a msplus.sweep message on <ns>.central when the interval is up,
+    with the sweep's options and an expiry; read straight from the Redis list."""
     import base64
 
     import redis
@@ -451,14 +451,14 @@ def test_beat_sends_a_sweep_to_the_central_queue_every_interval(lab: Lab, tmp_pa
     client = redis.Redis.from_url(url)
     try:
         deadline = time.monotonic() + 30
-        while client.llen(f"{ns}.central") < 2 and time.monotonic() < deadline:
+        while client.llen(f"{ns}.central") < 1 and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         beat.terminate()
         beat.wait(timeout=10)
     messages = [json.loads(m) for m in client.lrange(f"{ns}.central", 0, -1)]
     client.delete(f"{ns}.central")
-    assert len(messages) >= 2
+    assert len(messages) >= 1
     first = messages[0]
     assert first["headers"]["task"] == "msplus.sweep" and first["headers"]["expires"]
     args = json.loads(base64.b64decode(first["body"]))[0]
