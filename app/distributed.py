@@ -137,18 +137,20 @@ class _Run:
     # -- the loop -----------------------------------------------------------------------------------------------
     def go(self) -> None:
         last_look = 0.0
-        while len(self.results) < len(self.devices):
-            now = time.monotonic()
-            if now - last_look >= 1.0 and self._needs_look(now):
-                self._look_for_workers()
-                last_look = time.monotonic()
-            self._give_up(time.monotonic())
-            if any(s.out for s in self.sites.values()):
-                for task_id, meta in self._poll(0.5):
-                    self._received(task_id, meta)
-            elif len(self.results) < len(self.devices):
-                time.sleep(0.2)
-        self._tidy()
+        try:
+            while len(self.results) < len(self.devices):
+                now = time.monotonic()
+                if now - last_look >= 1.0 and self._needs_look(now):
+                    self._look_for_workers()
+                    last_look = time.monotonic()
+                self._give_up(time.monotonic())
+                if any(s.out for s in self.sites.values()):
+                    for task_id, meta in self._poll(0.5):
+                        self._received(task_id, meta)
+                elif len(self.results) < len(self.devices):
+                    time.sleep(0.2)
+        finally:  # also on Ctrl-C: the workers drop what this run no longer waits for
+            self._tidy()
 
     def _needs_look(self, now: float) -> bool:
         quiet = min(self.settings.site_wait, self.settings.result_timeout) / 2
