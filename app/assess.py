@@ -34,7 +34,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,7 +45,7 @@ from app.assess_inputs import DeviceFolder
 from app.prompt import password_prompt
 from msplus import __version__
 from msplus.errors import AssessError, InputError
-from msplus.records import Customer, Device, Inventory
+from msplus.records import CollectionResult, Customer, Device, Inventory
 from reports.model import (
     Credits,
     DeviceSource,
@@ -86,6 +86,7 @@ class AssessRequest:
     ledger: str | None = None
     workers: int = 8
     progress: bool = False
+    collect: Callable[..., list[CollectionResult]] | None = None  # the task queue's (app.distributed); else local
 
 
 @dataclass
@@ -203,8 +204,9 @@ def _prepare(req: AssessRequest) -> _Prepared:
         raise InputError("--since applies to pbnir only (the period of the notifications it reviews)", key="--since")
     if since is not None and since > on:
         raise InputError(f"--since {since} is after the review date {on}", key="--since")
-    inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None, prompt=password_prompt(),
-                                  needs_customer=req.charge)
+    inv = assess_inputs.inventory(req.inventory, needs_credentials=req.snapshot is None,
+                                  prompt=None if req.collect else password_prompt(), needs_customer=req.charge,
+                                  on_queue=req.collect is not None)
     loaded = svc.load(assess_inputs.data_files(req.catalogs, svc.default_files))
     change = assess_inputs.change_options(svc.name, req.change, req.device, inv)
     names = [d.name for d in inv.devices]
@@ -322,8 +324,8 @@ def _deliver(ledger: Ledger, p: _Prepared, result: ReviewResult, *, charge: bool
 def _collect(inv: Inventory, snapshot: Path, targets: Sequence[str], req: AssessRequest) -> dict[str, DeviceFolder]:
     from collectors.run import collect_inventory, host_key_warning, progress_printer
 
-    results = collect_inventory(inv, snapshot, workers=req.workers, devices=list(targets),
-                                progress=progress_printer() if req.progress else None)
+    results = (req.collect or collect_inventory)(inv, snapshot, workers=req.workers, devices=list(targets),
+                                                 progress=progress_printer() if req.progress else None)
     warning = host_key_warning(results)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
@@ -391,13 +393,20 @@ def main(args: argparse.Namespace) -> int:
     """``run_assessment.py assess``: run one review and print its summary."""
     from ledger.errors import LedgerRefusal
 
+    collect = None
+    if getattr(args, "broker", None) and not args.snapshot:
+        from app.commands.distributed import settings
+        from app.distributed import connect, distributed_collector
+
+        config = settings(args)
+        collect = distributed_collector(config, connect(config))  # an unreachable broker: exit 2 here
     req = AssessRequest(
         service=args.service, inventory=args.inventory, snapshot=args.snapshot,
         catalogs=tuple(p for group in (args.catalog or ()) for p in group), change=args.change, device=args.device,
         out=args.out, date=args.date, since=getattr(args, "since", None), request_id=args.request_id,
         charge=not args.no_charge,
         ledger=getattr(args, "ledger", None), workers=args.workers,
-        progress=not args.no_progress)
+        progress=not args.no_progress, collect=collect)
     try:
         outcome = run(req)
     except LedgerRefusal as exc:

@@ -30,13 +30,17 @@ def review_date(text: str | None, key: str = "--date") -> date:
 
 
 def inventory(path: str | Path, *, needs_credentials: bool,
-              prompt: Callable[[str], str] | None = None, needs_customer: bool = True) -> Inventory:
+              prompt: Callable[[str], str] | None = None, needs_customer: bool = True,
+              on_queue: bool = False) -> Inventory:
     """Load the inventory. Without live collection (``--snapshot``) no password is needed, so password variables and
     prompts are answered with blanks instead of asking or failing. ``needs_customer`` False (``--no-charge``): an
-    inventory without a customer: section is an internal review."""
+    inventory without a customer: section is an internal review. ``on_queue``: the site workers collect and read
+    the password variables themselves; only their names are kept here."""
     from msplus.inventory import load_inventory
 
-    if needs_credentials:
+    if needs_credentials and on_queue:
+        found = load_inventory(path, resolve_passwords=False)
+    elif needs_credentials:
         found = load_inventory(path, prompt=prompt)
     else:
         found = load_inventory(path, prompt=lambda _question: "", environ=_NoSecrets())

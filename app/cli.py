@@ -38,6 +38,13 @@ HANDLERS: dict[str, str] = {
     "ledger reverse": "app.commands.ledger:reverse",
     "ledger balance": "app.commands.ledger:balance",
     "ledger statement": "app.commands.ledger:statement",
+    "worker": "app.commands.distributed:worker",
+    "beat": "app.commands.distributed:beat",
+}
+# With --broker, these commands run on the task queue (app.distributed) instead of in this process.
+ON_QUEUE: dict[str, str] = {
+    "collect": "app.commands.distributed:collect",
+    "sweep": "app.commands.distributed:sweep",
 }
 
 
@@ -85,10 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--inventory", required=True, help="inventory YAML file")
     collect.add_argument("--out", required=True, help="snapshot folder (one sub-folder per device)")
     collect.add_argument("--workers", type=at_least(1), default=16,
-                         help="devices collected at once (default 16)")
+                         help="devices collected at once by each process (default 16)")
     collect.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     collect.add_argument("--no-progress", action="store_true", help="do not show progress while running")
     add_format(collect, ("text", "json"), "json: one object per device (status, failure, files) and a summary")
+    add_processes_option(collect)
+    add_broker_options(collect)
     collect.set_defaults(handler="collect")
 
     config = sub.add_parser("config", help="Junos configuration tools")
@@ -109,8 +118,53 @@ def build_parser() -> argparse.ArgumentParser:
     _sweep_parser(sub)
     _ledger_parser(sub)
     _assess_parser(sub)
+    _queue_parsers(sub)
     _add_common_options(parser)
     return parser
+
+
+def add_processes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--processes", type=at_least(1), metavar="N",
+                        help="collect with N processes (default: one per CPU core when there are enough devices)")
+
+
+def add_broker_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--broker URL`` and the queue options, for commands that can run on the task queue."""
+    parser.add_argument("--broker", metavar="URL", required=required,
+                        help="run on the task queue: redis://host:6379/0 or amqp://user:pass@host:5672// "
+                             "(one task per device, to the queue of its site)")
+    parser.add_argument("--namespace", metavar="NS",
+                        help="queue names are NS.<site> (default $ASSESS_QUEUE_NAMESPACE, else msplus)")
+    parser.add_argument("--site-wait", type=float, default=15.0, metavar="S",
+                        help="seconds a site may have no live worker before its devices are unreachable (15)")
+    parser.add_argument("--result-timeout", type=float, default=300.0, metavar="S",
+                        help="seconds a site with devices out may send no result before they time out (300)")
+
+
+def _queue_parsers(sub: argparse._SubParsersAction) -> None:
+    worker = sub.add_parser(
+        "worker", help="serve the task queues of some sites (run one inside each site)",
+        description="Collect the devices of the given sites as the central node sends them. Passwords come from "
+                    "this worker's environment or --secrets file, never from the broker.")
+    add_broker_options(worker, required=True)
+    worker.add_argument("--queues", action="append", default=[], metavar="SITE[,SITE]",
+                        help="sites to serve (their devices' site: field; 'default' for devices without one; "
+                             "'central' runs scheduled sweeps); default: default")
+    worker.add_argument("--concurrency", type=at_least(1), default=8,
+                        help="devices collected at once (threads, default 8)")
+    worker.add_argument("--secrets", metavar="FILE",
+                        help="NAME=value file of passwords (mode 600; default $ASSESS_SECRETS_FILE)")
+    worker.add_argument("--name", help="worker name (default msplus)")
+    worker.set_defaults(handler="worker")
+    beat = sub.add_parser("beat", help="send a sweep to the central worker every --every seconds")
+    add_broker_options(beat, required=True)
+    beat.add_argument("--every", type=float, default=900.0, metavar="S", help="seconds between sweeps (900)")
+    beat.add_argument("--inventory", required=True, help="inventory YAML file (as the central worker sees it)")
+    beat.add_argument("--history", required=True, metavar="DIR|URL", help="history store")
+    beat.add_argument("--out", default="out/sweep", help="output folder (default out/sweep)")
+    beat.add_argument("--checks", metavar="FILE", help="thresholds file (default catalogs/health-checks.yaml)")
+    beat.add_argument("--keep-snapshots", type=int, default=0, metavar="N", help="keep the N most recent snapshots")
+    beat.set_defaults(handler="beat")
 
 
 def _assess_parser(sub: argparse._SubParsersAction) -> None:
@@ -139,6 +193,7 @@ def _assess_parser(sub: argparse._SubParsersAction) -> None:
     assess.add_argument("--no-progress", action="store_true", help="do not show collection progress")
     add_format(assess, ("text", "json"), "json: the outcome (files, findings by severity, failed devices, credits)")
     add_ledger_option(assess)
+    add_broker_options(assess)
     assess.set_defaults(handler="assess")
 
 
@@ -298,7 +353,7 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--out", default="out/sweep", help="output folder (default out/sweep)")
     sweep.add_argument("--checks", metavar="FILE", help="thresholds file (default catalogs/health-checks.yaml)")
     sweep.add_argument("--workers", type=at_least(1), default=16,
-                         help="devices collected at once (default 16)")
+                       help="devices collected at once by each process (default 16)")
     sweep.add_argument("--device", action="append", default=[], help="only this device (repeatable)")
     sweep.add_argument("--check", action="append", default=[], help="history: only this check (repeatable)")
     sweep.add_argument("--last", type=at_least(1), default=10, help="history: the last N sweeps (default 10)")
@@ -307,6 +362,8 @@ def _sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--keep-snapshots", type=at_least(0), default=0, metavar="N",
                        help="keep only the N most recent sweep snapshots under --out (default: all)")
     sweep.add_argument("--no-progress", action="store_true", help="do not show progress while running")
+    add_processes_option(sweep)
+    add_broker_options(sweep)
     sweep.set_defaults(handler="sweep")
 
 
@@ -360,8 +417,8 @@ def verbosity(args: argparse.Namespace) -> int:
     return -1 if quiet else min(verbose, 3)
 
 
-def resolve(name: str) -> Callable[[argparse.Namespace], int]:
-    module_name, _, func = HANDLERS[name].partition(":")
+def resolve(name: str, target: str | None = None) -> Callable[[argparse.Namespace], int]:
+    module_name, _, func = (target or HANDLERS[name]).partition(":")
     module = importlib.import_module(module_name)
     handler: Callable[[argparse.Namespace], int] = getattr(module, func)
     return handler
@@ -376,8 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(level)
     if level < 0 and hasattr(args, "no_progress"):
         args.no_progress = True
+    handler = ON_QUEUE[args.handler] if getattr(args, "broker", None) and args.handler in ON_QUEUE else None
     try:
-        code = resolve(args.handler)(args)
+        code = resolve(args.handler, handler)(args)
         sys.stdout.flush()  # a closed pipe shows here rather than at interpreter exit
         return code
     except BrokenPipeError:

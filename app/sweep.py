@@ -63,10 +63,16 @@ class SweepOutcome:
 
 def run_sweep(inventory: Inventory, *, history: str | Path, out: str | Path, thresholds: Thresholds | None = None,
               workers: int = 16, devices: Sequence[str] | None = None, progress: Progress | None = None,
-              keep_snapshots: int = 0, report_sweeps: int = 20) -> SweepOutcome:
+              keep_snapshots: int = 0, report_sweeps: int = 20, processes: int | None = None,
+              collect: Callable[..., list[CollectionResult]] | None = None) -> SweepOutcome:
     """One sweep of ``inventory``. Raises InputError / HistoryError (exit 2) before collecting when the thresholds,
-    the output folder or the history store cannot be used; a device failure is a result, never an exception."""
+    the output folder or the history store cannot be used; a device failure is a result, never an exception.
+
+    ``collect`` replaces the local collection (``collectors.run.collect_inventory``, whose signature it has): a
+    distributed run passes the queue's. Everything after collection is the same either way."""
     from collectors.run import collect_inventory
+
+    collect = collect or collect_inventory
 
     spec = thresholds or load_thresholds()
     out_dir = _folder(Path(out))
@@ -88,8 +94,8 @@ def run_sweep(inventory: Inventory, *, history: str | Path, out: str | Path, thr
             if progress:
                 progress(done, total, result)
 
-        collected = collect_inventory(inventory, snapshot, workers=workers, purposes=PURPOSES, progress=on_device,
-                                      devices=devices)
+        collected = collect(inventory, snapshot, workers=workers, purposes=PURPOSES, progress=on_device,
+                            devices=devices, processes=processes)
         collect_seconds = time.time() - started_at
         begin = time.perf_counter()
         results, states, lost = _evaluate(collected, parsed, roles, spec, started_at)
@@ -199,18 +205,22 @@ def _prune(root: Path, keep: int) -> None:
 
 # ---------------------------------------------------------------------------------------------- command line
 
-def main(args: argparse.Namespace) -> int:
-    """``run_assessment.py sweep --inventory FILE --history DIR|URL [--out DIR]``."""
+def main(args: argparse.Namespace, *, collect: Callable[..., list[CollectionResult]] | None = None,
+         resolve_passwords: bool = True) -> int:
+    """``run_assessment.py sweep --inventory FILE --history DIR|URL [--out DIR]``. ``collect`` and
+    ``resolve_passwords=False``: a distributed sweep (see ``run_sweep``; the site workers read the passwords)."""
     from collectors.run import progress_printer
     from msplus.inventory import load_inventory
 
     if not args.inventory:
         raise InputError("sweep needs --inventory FILE (or use: sweep history --history DIR|URL)")
     thresholds = load_thresholds(args.checks) if args.checks else load_thresholds()
-    inventory = load_inventory(args.inventory, prompt=password_prompt())
+    inventory = load_inventory(args.inventory, prompt=password_prompt() if resolve_passwords else None,
+                               resolve_passwords=resolve_passwords)
     outcome = run_sweep(inventory, history=args.history, out=args.out, thresholds=thresholds, workers=args.workers,
                         devices=args.device or None, progress=None if args.no_progress else progress_printer(),
-                        keep_snapshots=args.keep_snapshots)
+                        keep_snapshots=args.keep_snapshots, processes=getattr(args, "processes", None),
+                        collect=collect)
     fmt = getattr(args, "format", "text")
     if fmt == "json":
         print(json.dumps(outcome_json(outcome, Path(args.out)), indent=2, default=str))

@@ -28,21 +28,33 @@ Progress = Callable[[int, int, CollectionResult], None]
 
 def collect_inventory(inventory: Inventory, out_dir: str | Path, *, workers: int = 16,
                       purposes: Iterable[str] = DEFAULT_PURPOSES, progress: Progress | None = None,
-                      devices: Sequence[str] | None = None) -> list[CollectionResult]:
+                      devices: Sequence[str] | None = None, processes: int | None = None) -> list[CollectionResult]:
     """Collect ``purposes`` from every device (or those named in ``devices``) into ``out_dir/<device name>/``.
 
-    Returns one CollectionResult per device, in inventory order. Raises InputError before any connection when the
-    plan, a device name or ``workers`` is wrong.
+    ``workers`` devices are collected at once by each process (one GIL each: threads beyond ~16 only add
+    contention); ``processes`` is how many (None: chosen from the CPUs and the number of devices, see
+    ``pool.choose_processes``). Returns one CollectionResult
+    per device, in inventory order. Raises InputError before any connection when the plan, a device name,
+    ``workers`` or ``processes`` is wrong.
     """
+    from collectors.pool import choose_processes, collect_in_processes
+
     if workers < 1:
         raise InputError(f"--workers must be at least 1 (got {workers})")
+    if processes is not None and processes < 1:
+        raise InputError(f"--processes must be at least 1 (got {processes})")
     plan = load_plan(purposes)
-    selected = _select(inventory, devices)
+    selected = select_devices(inventory, devices)
     for driver in {d.driver for d in selected}:
         get(driver)  # import collectors (and their libraries) once, before the threads start
-    _warm_up()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    count = choose_processes(selected, processes)
+    if count > 1:
+        found = collect_in_processes(selected, out, plan, known_hosts=inventory.known_hosts, workers=workers,
+                                     processes=count, progress=progress)
+        return [found[d.name] for d in selected if d.name in found]
+    warm_up()
     results: dict[str, CollectionResult] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(selected))), thread_name_prefix="collect")
     try:
@@ -57,7 +69,7 @@ def collect_inventory(inventory: Inventory, out_dir: str | Path, *, workers: int
     return [results[d.name] for d in selected if d.name in results]
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Load the data files every device needs once, here, rather than in every worker thread at the same time."""
     from msplus.families import family_of
 
@@ -66,10 +78,11 @@ def _warm_up() -> None:
 
 
 def collect_device(device: Device, out_dir: Path, plan: Sequence[Request], *,
-                   known_hosts: Path | None = None) -> CollectionResult:
-    """Collect one device into ``out_dir/<name>/``. Never raises for a device problem: the result says it."""
+                   known_hosts: Path | None = None, writer: SnapshotWriter | None = None) -> CollectionResult:
+    """Collect one device into ``out_dir/<name>/`` (or into ``writer``). Never raises for a device problem: the
+    result says it."""
     collector_cls = get(device.driver)
-    writer = SnapshotWriter(out_dir, device, collector_cls.name)
+    writer = writer or SnapshotWriter(out_dir, device, collector_cls.name)
     try:
         writer.begin()
     except (InputError, OSError) as exc:
@@ -85,7 +98,8 @@ def collect_device(device: Device, out_dir: Path, plan: Sequence[Request], *,
     return writer.finish()
 
 
-def _select(inventory: Inventory, names: Sequence[str] | None) -> list[Device]:
+def select_devices(inventory: Inventory, names: Sequence[str] | None) -> list[Device]:
+    """The inventory's devices, or those named (InventoryError for a name it does not have)."""
     if not names:
         return list(inventory.devices)
     known = {d.name for d in inventory.devices}

@@ -156,9 +156,14 @@ Prompt = Callable[[str], str]
 
 
 def load_inventory(
-    path: str | Path, *, prompt: Prompt | None = None, environ: dict[str, str] | None = None
+    path: str | Path, *, prompt: Prompt | None = None, environ: dict[str, str] | None = None,
+    resolve_passwords: bool = True,
 ) -> Inventory:
-    """Read and validate an inventory. Raises InventoryError naming file, line, column and key."""
+    """Read and validate an inventory. Raises InventoryError naming file, line, column and key.
+
+    ``resolve_passwords=False`` (the central node of a distributed run): ``password_env`` variables are not read
+    (the site workers read them), so they need not be set here; each Device keeps the variable's name only.
+    """
     path = Path(path).resolve()
     data, locator = load_located(path, InventoryError)
     if not isinstance(data, dict):
@@ -168,7 +173,7 @@ def load_inventory(
     except ValidationError as exc:
         raise _first_error(exc, locator) from None
     env = os.environ if environ is None else environ
-    return _build(parsed, path, locator, env, prompt)
+    return _build(parsed, path, locator, env if resolve_passwords else None, prompt)
 
 
 def _first_error(exc: ValidationError, locator: Locator) -> InventoryError:
@@ -211,6 +216,7 @@ def _build(parsed: _InventoryIn, path: Path, locator: Locator, env: Any, prompt:
                 port=port,
                 driver=driver,
                 username=merged.get("username"),
+                password_env=merged.get("password_env") if merged.get("password") is None else None,
                 password=_password(merged, dev.name, loc if _own_credentials(dev) else ("defaults",), locator, env,
                                    prompt, prompted),
                 key_file=_path(base, merged.get("key_file"), locator, (*loc, "key_file"), must_exist=True),
@@ -254,12 +260,18 @@ def _password(merged: dict[str, Any], name: str, loc: tuple[str | int, ...], loc
     if merged.get("password") is not None:
         return Secret(str(merged["password"]))
     var = merged.get("password_env")
+    if var and env is None:  # left to whoever connects (a site worker's own environment)
+        return None
     if var:
         value = env.get(var)
         if value is None:
             raise locator.error(f"environment variable {var} is not set (password for {name})",
                                 (*loc, "password_env"), InventoryError)
         return Secret(value)
+    if merged.get("password_prompt") and env is None:
+        raise locator.error("password_prompt cannot be used for a run on the task queue (a password never travels "
+                            "through the broker): use password_env and give the variable to the site workers",
+                            (*loc, "password_prompt"), InventoryError)
     if merged.get("password_prompt"):
         user = merged.get("username") or ""
         if prompt is None:

@@ -49,8 +49,9 @@ class Customer:
 class Device:
     """One device of an inventory, with everything needed to reach it (or read its files).
 
-    ``password`` is a Secret and never printed. ``files`` is a customer-files folder (driver offline);
-    ``simulate`` a simulated-device folder served by ``lab serve``. Paths are absolute.
+    ``password`` is a Secret and never printed; ``password_env`` names the environment variable it is read from
+    (a site worker of a distributed run resolves that name itself). ``files`` is a customer-files folder (driver
+    offline); ``simulate`` a simulated-device folder served by ``lab serve``. Paths are absolute.
     """
 
     name: str
@@ -59,6 +60,7 @@ class Device:
     driver: str = "pyez"
     username: str | None = None
     password: Secret | None = field(default=None, repr=False)
+    password_env: str | None = None  # the variable the password came from (what a site worker looks up itself)
     key_file: Path | None = None
     ssh_config: Path | None = None
     files: Path | None = None

@@ -19,6 +19,7 @@ import os
 import platform
 import shutil
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata
@@ -140,6 +141,11 @@ class SnapshotWriter:
     # -- files --------------------------------------------------------------------------------------------------
     def _write(self, name: str, body: bytes) -> None:
         self._check_name(name)
+        self._store(name, body)
+
+    def _store(self, name: str, body: bytes) -> None:
+        """Where every file of the device goes: its folder (a subclass may keep them elsewhere, e.g. in memory to
+        send them back to the node that started a distributed run)."""
         atomicfile.write_bytes(self.folder / name, body)
 
     @staticmethod
@@ -156,7 +162,7 @@ class SnapshotWriter:
         except Exception as exc:  # a profiling bug must not lose the collection; it is recorded instead
             self.notes["profile_error"] = f"{type(exc).__name__}: {exc}"
             return False
-        _dump(self.folder / PROFILE, profile.to_json())
+        self._store(PROFILE, _json_bytes(profile.to_json()))
         return True
 
     def _write_meta(self, *, status: str, result: CollectionResult | None = None, profile: bool = False) -> None:
@@ -186,7 +192,7 @@ class SnapshotWriter:
             })
         meta["tool"] = tool_versions()
         text = json.dumps(meta, indent=2, sort_keys=False, default=str)
-        _write_text(self.folder / META, self.redact(text) or "")
+        self._store(META, ((self.redact(text) or "") + "\n").encode("utf-8"))
 
 
 def _reply_json(r: RawReply) -> dict[str, Any]:
@@ -227,14 +233,21 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def _dump(path: Path, data: Any) -> None:
-    _write_text(path, json.dumps(data, indent=2, default=str))
+def write_device_folder(root: Path, device: str, files: Mapping[str, bytes]) -> Path:
+    """Write a device folder collected elsewhere (a site worker) exactly as received: the same bytes, so the same
+    hashes. The folder is prepared as for a local collection; meta.json goes last, so a folder without the final
+    meta.json is recognisably incomplete."""
+    folder = root / device
+    prepare_folder(folder)
+    for name in sorted(files, key=lambda n: n == META):
+        if "/" in name or "\\" in name or name.startswith(".") or not name:
+            raise InputError(f"refusing to write {name!r} received for device {device}", path=str(folder))
+        atomicfile.write_bytes(folder / name, files[name])
+    return folder
 
 
-def _write_text(path: Path, text: str) -> None:
-    atomicfile.write_text(path, text + "\n")
-
-
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8")
 
 
 def _sha256(path: Path) -> tuple[str, int]:

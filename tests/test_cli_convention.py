@@ -156,7 +156,7 @@ def test_shell_completion_from_the_parser(tmp_path: Path, shell: str) -> None:
     script.write_text(proc.stdout)
     top = _complete(script, shell, "run-assessment", "")
     assert set(top) == {"demo", "lab", "collect", "config", "catalog", "inventory", "completion", "sweep", "ledger",
-                        "assess"}
+                        "assess", "worker", "beat"}
     assert _complete(script, shell, "run-assessment", "con") == ["config"]
     assert _complete(script, shell, "run-assessment", "config", "check", "f.conf", "--format", "") == [
         "text", "json", "junit", "sarif"]
