@@ -112,6 +112,9 @@ def _unknown_identity(tokens: tuple[str, ...]) -> int:
     return 1 if len(tokens) == 2 else len(tokens)
 
 
+_LEAVES = frozenset({sch.LEAF, sch.LEAF_LIST, sch.FLAG})
+
+
 # --- reading one command -------------------------------------------------------------------------------------------
 @dataclass(slots=True)
 class Command:
@@ -367,6 +370,12 @@ class Applier:
                 cid, kind, take = sch.UNKNOWN, "", n - i
             words = toks[i : i + take]
             last = i + take >= n
+            if not last and kind in _LEAVES:  # "file f size 10m": a leaf, then its siblings
+                if self._same(node, cid, kind, words, True) is None:
+                    _exclude(node, cid, words[0])
+                    attach(node, words, quoted >> i, None, self.line, False)
+                i += take
+                continue
             same = self._same(node, cid, kind, words, last)
             if isinstance(same, SetResult):
                 return SetResult("set", same.status, toks, self.line, same.nodes, same.old)

@@ -14,6 +14,7 @@ from msplus.junosconf.node import Node
 
 HOLDER = -2  # schema id of a block that only groups list entries: "name-server { 10.0.0.1; }", "groups { g { } }"
 _LIST, _LEAF, _LEAF_LIST = sch.LIST, sch.LEAF, sch.LEAF_LIST
+_LEAVES = frozenset({sch.LEAF, sch.LEAF_LIST, sch.FLAG})
 
 
 def holder(parent: Node, keyword: str, sid: int, line: int) -> Node:
@@ -75,7 +76,7 @@ def attach(
             lst = None
         last = i + take >= n
         toks = words[i : i + take] if i or not last else words
-        if not last and node.children:
+        if not last and node.children and kind not in _LEAVES:
             same = _existing(node, toks)
             if same is not None:
                 if first is None:
@@ -102,6 +103,11 @@ def attach(
             first = new
         if last:
             return first, new
+        if kind in _LEAVES:
+            # "file snmp.log size 10m;": after a leaf the next words are its siblings (a "oneliner" statement)
+            new.children = None
+            i += take
+            continue
         made = new
         node, sid, pword, i = new, cid, toks[0], i + take
 

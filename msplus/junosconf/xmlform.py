@@ -127,7 +127,7 @@ class _Reader:
             while i < len(kids):
                 kid = kids[i]
                 tag = xmlsafe.local(kid.tag)
-                if tag == "comment" and "junos" in kid.tag.split("}", 1)[0]:
+                if tag == "comment" and _annotation(kid, parent):
                     text = _text(kid)
                     if text.startswith("/*") and text.endswith("*/"):
                         text = text[2:-2].strip()
@@ -158,6 +158,8 @@ class _Reader:
             return self.unknown(el, tag, inner, parent)
         sn = sch.schema().nodes[cid]
         kind = sn.kind
+        if kind in (sch.CONTAINER, sch.LIST, sch.FLAG) and not inner and _text(el):
+            return self.unknown(el, tag, inner, parent)  # words where the schema has none: kept as written
         word = sch.XML_TO_CLI.get(tag, tag) if tag in sch.XML_TO_CLI and _alias_here(tag, parent) else tag
         if kind == sch.LEAF_LIST:
             run = 1
@@ -222,6 +224,16 @@ class _Reader:
         _flags(el, node)
         parent.children.append(node)  # type: ignore[union-attr]
         return node
+
+
+def _annotation(el: etree._Element, parent: Node) -> bool:
+    """``<junos:comment>``, or ``<comment>/* ... */</comment>`` where the schema has no comment statement (PyEZ
+    removes namespaces from replies)."""
+    if "junos" in el.tag.split("}", 1)[0]:
+        return True
+    text = _text(el)
+    sn = sch.node(parent.schema)
+    return text.startswith("/*") and text.endswith("*/") and (sn is None or "comment" not in sn.children)
 
 
 def _alias_here(tag: str, parent: Node) -> bool:
