@@ -80,9 +80,7 @@ def statement(word: str, ctx: Context) -> Stmt | None:
         return None
     keys: list[str | None] = []
     for n, key in enumerate(sn.keys):
-        if n:
-            kid = sn.children.get(key)
-            if not (kid is not None and sch.schema().nodes[kid].flags & sch.NOKEYWORD):
-                keys.append(None)
+        if sch.key_keyword(sn, n) is not None:
+            keys.append(None)
         keys.append(key)
     return Stmt(ids=len(keys), keys=tuple(keys))

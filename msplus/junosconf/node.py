@@ -58,13 +58,19 @@ def quote_mask(tokens: tuple[str, ...]) -> int:
 
 
 def escape(value: str) -> str:
-    """Text (as in XML) to the form kept in tokens: inside quotes a double quote is written \\"."""
+    """Text (as in XML) to the form kept in tokens: inside quotes a double quote is written \\" and a backslash
+    \\\\ (the Junos quoting rules)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
     return value.replace('"', '\\"') if '"' in value else value
+
+
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
 def unescape(value: str) -> str:
     """Token to plain text (as in XML)."""
-    return value.replace('\\"', '"') if '\\"' in value else value
+    return _ESCAPED.sub(r"\1", value) if "\\" in value else value
 
 
 class Node:

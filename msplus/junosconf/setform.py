@@ -371,17 +371,17 @@ class Applier:
             words = toks[i : i + take]
             last = i + take >= n
             if not last and kind in _LEAVES:  # "file f size 10m": a leaf, then its siblings
-                if self._same(node, cid, kind, words, True) is None:
+                if self._same(node, cid, kind, words, True, quoted >> i) is None:
                     _exclude(node, cid, words[0])
-                    attach(node, words, quoted >> i, None, self.line, False)
+                    attach(node, words, quoted >> i, None, self.line, False, fold=False)
                 i += take
                 continue
-            same = self._same(node, cid, kind, words, last)
+            same = self._same(node, cid, kind, words, last, quoted >> i)
             if isinstance(same, SetResult):
                 return SetResult("set", same.status, toks, self.line, same.nodes, same.old)
             if same is None:
                 _exclude(node, cid, words[0])
-                first, new = attach(node, toks[i:], quoted >> i, None, self.line, False)
+                first, new = attach(node, toks[i:], quoted >> i, None, self.line, False, fold=False)
                 _set_source(first, new, self.src)
                 return SetResult("set", "added", toks, self.line, (new,))
             if same.children is None:
@@ -392,7 +392,9 @@ class Applier:
             i += take
         return SetResult("set", "exists", toks, self.line, (node,))
 
-    def _same(self, node: Node, cid: int, kind: str, words: tuple[str, ...], last: bool) -> Node | SetResult | None:
+    def _same(
+        self, node: Node, cid: int, kind: str, words: tuple[str, ...], last: bool, quoted: int
+    ) -> Node | SetResult | None:
         """The statement ``words`` names among ``node``'s children (to step into), a result when the command ends
         on an existing leaf (value replaced, list value added, already there), or None when it is new."""
         if not node.children:
@@ -401,7 +403,7 @@ class Applier:
         if kind == sch.LEAF_LIST and len(words) == 2:
             for c in index.get(words[0], ()):
                 if c.children is None and c.schema == cid:
-                    return self._add_value(c, words)
+                    return self._add_value(c, words, quoted >> 1 & 1)
             return None
         if kind == sch.LEAF and last and len(words) <= 2:
             if len(words) == 2:
@@ -413,7 +415,7 @@ class Applier:
                     return SetResult("set", "exists", words, self.line, (c,))
                 old = c.tokens
                 c.retokened(words)
-                c.quoted = 0
+                c.quoted = quoted & ((1 << len(words)) - 1)
                 c.line, c.source = self.line, self.src
                 return SetResult("set", "replaced", words, self.line, (c,), old)
             return None
@@ -422,14 +424,14 @@ class Applier:
                 return c
         return None
 
-    def _add_value(self, c: Node, words: tuple[str, ...]) -> SetResult:
+    def _add_value(self, c: Node, words: tuple[str, ...], value_quoted: int) -> SetResult:
         """Add a value to a leaf-list (``members a`` then ``members b``: members [ a b ])."""
         value = words[1]
         start, end = c.lst if c.lst is not None else (1, len(c.tokens))
         if value in c.tokens[start:end]:
             return SetResult("set", "exists", words, self.line, (c,))
         c.tokens = (*c.tokens[:end], value, *c.tokens[end:])
-        c.quoted = (c.quoted & ((1 << end) - 1)) | ((c.quoted >> end) << (end + 1))
+        c.quoted = (c.quoted & ((1 << end) - 1)) | (value_quoted << end) | ((c.quoted >> end) << (end + 1))
         c.lst = (start, end + 1)
         return SetResult("set", "added", words, self.line, (c,))
 

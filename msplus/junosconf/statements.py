@@ -34,11 +34,14 @@ def attach(
     line: int,
     block: bool,
     leaves: dict[tuple[int, str], Node] | None = None,
+    fold: bool = True,
 ) -> tuple[Node, Node]:
     """Attach the statement ``words`` (quoted: bit i for words[i]; lst: a ``[ ]`` span) under ``parent``.
     Returns (first, last): the node the statement's flags and annotation go to, and the node its block's
     children go under (``block``: the statement opened ``{``). A value leaf already there is replaced (Junos keeps
-    the last ``metric``); ``leaves`` remembers them for a reader that builds no child index."""
+    the last ``metric``); ``leaves`` remembers them for a reader that builds no child index. ``fold``: words the
+    schema lacks right after a statement this call made join it as one unknown statement (curly text, where the
+    line is the unit); set commands keep the known part (each command is a path)."""
     if parent.schema == HOLDER:
         words = (*parent.tokens, *words)
         quoted <<= len(parent.tokens)
@@ -57,7 +60,10 @@ def attach(
             cid, kind, take = sch.step(sid, words, i, pword)
         else:
             cid, kind, take = sch.UNKNOWN, "", n - i
-        if cid < 0 and made is not None and sid >= 0 and made is node and not node.children:
+        if (
+            fold and cid < 0 and made is not None and sid >= 0 and made is node and not node.children
+            and node.tokens[0] not in sch.FLATTENED
+        ):
             # "location lab;" where location holds no "lab": one unknown statement as written, not two
             i -= len(node.tokens)
             take = n - i
@@ -79,7 +85,7 @@ def attach(
         if not last and node.children and kind not in _LEAVES:
             same = _existing(node, toks)
             if same is not None:
-                if first is None:
+                if first is None and toks[0] not in sch.FLATTENED:
                     first = same
                 if same.children is None:
                     same.children = []  # "ssh;" then "ssh { ... }": one statement
@@ -99,10 +105,10 @@ def attach(
             node.add(new)
         else:
             node.children.append(new)
-        if first is None:
-            first = new
+        if first is None and (last or toks[0] not in sch.FLATTENED):
+            first = new  # "inactive: family inet {": the tag is inet's (family only groups the families)
         if last:
-            return first, new
+            return first or new, new
         if kind in _LEAVES:
             # "file snmp.log size 10m;": after a leaf the next words are its siblings (a "oneliner" statement)
             new.children = None

@@ -48,14 +48,6 @@ def decode(data: str | bytes, source: str) -> str:
     return text
 
 
-def _first_of(node: Node, parent: Node) -> Node:
-    """The top node of the statement chain that ends at ``node`` directly below ``parent``."""
-    real = parent.parent if parent.schema == HOLDER else parent
-    while node.parent is not None and node.parent is not real:
-        node = node.parent
-    return node
-
-
 def _line_col(before: str) -> tuple[int, int]:
     line = before.count("\n") + 1
     return line, len(before) - (before.rfind("\n") + 1) + 1
@@ -152,7 +144,7 @@ class _Reader:
                             opened.append((i + base, len(raw.rstrip())))
                             cur = node
                             continue
-                    cur = self.open_block(cur, words, 0, i + base, len(raw.rstrip()))
+                    cur = self.open_block(cur, words, 0, i + base, len(raw.rstrip()))[1]
                     continue
                 if s == "}" and len(stack) > 1:
                     stack.pop()
@@ -165,8 +157,11 @@ class _Reader:
         self.finish()
         return self.root
 
-    def open_block(self, parent: Node, words: tuple[str, ...], quoted: int, line: int, col: int) -> Node:
-        """The node a ``{`` opens (a holder for ``name-server {``, ``groups {``) pushed on the stack."""
+    def open_block(
+        self, parent: Node, words: tuple[str, ...], quoted: int, line: int, col: int
+    ) -> tuple[Node, Node]:
+        """The statement a ``{`` opens: (the node its tags go to, the node pushed on the stack: a holder for
+        ``name-server {`` or ``groups {``)."""
         if len(self.stack) > self.max_depth:
             raise self.error(f"statements nested more than {self.max_depth} deep (limit in limits.yaml)", line, col)
         if len(words) > self.max_words:
@@ -178,11 +173,11 @@ class _Reader:
                 node = holder(parent, words[0], cid, line)
                 self.stack.append(node)
                 self.opened.append((line, col))
-                return node
-        _first, node = attach(parent, words, quoted, None, line, True, self.leaves)
+                return node, node
+        first, node = attach(parent, words, quoted, None, line, True, self.leaves)
         self.stack.append(node)
         self.opened.append((line, col))
-        return node
+        return first, node
 
     def finish(self) -> None:
         end_line, end_col = self._end()
@@ -366,8 +361,7 @@ class _Reader:
             raise self.error(f"statement of more than {self.max_words} words (limit in limits.yaml)", *self.first)
         lst = (self.lst_start, self.lst_end) if self.lst_start >= 0 else None
         if children is not None:
-            top = self.open_block(parent, words, self.qmask, self.first[0], col)
-            first = top if top.schema == HOLDER else _first_of(top, parent)
+            first, _top = self.open_block(parent, words, self.qmask, self.first[0], col)
             self.opened[-1] = (line, col)
         else:
             first, _last = attach(parent, words, self.qmask, lst, self.first[0], False, self.leaves)

@@ -24,7 +24,18 @@ from msplus import xmlsafe
 from msplus.errors import ConfigSyntaxError, MalformedReplyError
 from msplus.junosconf import schema as sch
 from msplus.junosconf.limits import limits
-from msplus.junosconf.node import DELETE, INACTIVE, PROTECT, REPLACE, Node, escape, paused_gc, quote_mask, unescape
+from msplus.junosconf.node import (
+    DELETE,
+    INACTIVE,
+    PROTECT,
+    REPLACE,
+    Node,
+    escape,
+    needs_quotes,
+    paused_gc,
+    quote_mask,
+    unescape,
+)
 
 JUNOS_NS = "http://xml.juniper.net/junos/*/junos"
 _FLAG_ATTRS = {"inactive": INACTIVE, "protect": PROTECT, "replace": REPLACE, "delete": DELETE}
@@ -176,7 +187,10 @@ class _Reader:
             text = escape(_text(el))
             if sn.flags & sch.NOKEYWORD:
                 return self.make(parent, (text,), None, el, cid, values=0), [], 1
-            return self.make(parent, (word, text) if text else (word,), None, el, cid, values=1), [], 1
+            node = self.make(parent, (word, text) if text else (word,), None, el, cid, values=1)
+            if text and word in sch.ALWAYS_QUOTED:
+                node.quoted |= 2  # secrets are printed in quotes whatever they hold
+            return node, [], 1
         if kind == sch.LIST:
             tokens, rest = _list_words(sn, word, inner)
             nameless = bool(sn.flags & sch.NAMELESS)
@@ -191,8 +205,14 @@ class _Reader:
     ) -> tuple[Node, list[etree._Element], int]:
         """An element the schema lacks: kept with its words (``<a>b c</a>``: ``a b c``), marked unknown."""
         if tag == UNKNOWN_TAG:
-            words = tuple(el.get("words", "").split()) or (tag,)
-            return self.make(parent, words, [] if inner else None, el, sch.UNKNOWN, values=0), inner, 1
+            from msplus.junosconf.setform import tokenize
+
+            line = (el.sourceline or 0) + self.offset
+            cmd = tokenize("set " + el.get("words", ""), line, self.source)
+            words = tuple(cmd.words) if cmd is not None and cmd.words else (tag,)
+            node = self.make(parent, words, [] if inner else None, el, sch.UNKNOWN)
+            node.quoted = cmd.quoted if cmd is not None else 0
+            return node, inner, 1
         text = _text(el)
         if inner:
             first = inner[0]
@@ -217,10 +237,7 @@ class _Reader:
         node = Node(tokens, children, parent, (el.sourceline or 0) + self.offset, self.source)
         node.schema = sid
         if values is not None:
-            mask = quote_mask(tokens[values:]) << values
-            if len(tokens) == 2 and values == 1 and tokens[0] in sch.ALWAYS_QUOTED:
-                mask |= 2
-            node.quoted = mask
+            node.quoted = quote_mask(tokens[values:]) << values
         _flags(el, node)
         parent.children.append(node)  # type: ignore[union-attr]
         return node
@@ -251,11 +268,9 @@ def _list_words(sn: sch.SchemaNode, word: str, inner: list[etree._Element]) -> t
         if at is None:
             continue
         value = escape(_text(rest.pop(at)))
-        if n:
-            kid = sn.children.get(key)
-            nokw = kid is not None and sch.schema().nodes[kid].flags & sch.NOKEYWORD
-            if not nokw:
-                words.append(sch.KEY_WORDS.get((word if word != "from-zone" else "policy", key), key))
+        keyword = sch.key_keyword(sn, n)
+        if keyword is not None:
+            words.append(keyword)
         words.append(value)
     return tuple(words), rest
 
@@ -294,7 +309,7 @@ def _element(node: Node, parent: etree._Element) -> etree._Element | None:
     if sn is None:
         return _unknown(node, toks, parent)
     kind = sn.kind
-    name = sch.xml_name(node.schema, toks[0])
+    name = sch.xml_name(node.parent.schema if node.parent is not None else -1, toks[0])
     if kind == sch.LEAF_LIST:
         for value in toks[1:]:
             _flagged(etree.SubElement(parent, name), node).text = value
@@ -317,10 +332,8 @@ def _element(node: Node, parent: etree._Element) -> etree._Element | None:
         for n, key in enumerate(sn.keys):
             if j >= len(values):
                 break
-            if n:
-                kid = sn.children.get(key)
-                if not (kid is not None and sch.schema().nodes[kid].flags & sch.NOKEYWORD):
-                    j += 1  # the key's keyword ("to-zone")
+            if sch.key_keyword(sn, n) is not None:
+                j += 1  # the key's keyword ("to-zone")
             if j < len(values):
                 etree.SubElement(el, key).text = values[j]
             j += 1
@@ -352,9 +365,10 @@ def _nokeyword_name(node: Node) -> str:
 
 def _unknown(node: Node, toks: list[str], parent: etree._Element) -> etree._Element:
     word = toks[0]
-    if not _XML_NAME.match(word) or not all(_XML_NAME.match(t) or node.children is None for t in toks[:1]):
+    if not _XML_NAME.match(word) or node.quoted or node.lst is not None or any(needs_quotes(t) for t in toks[1:]):
         el = _flagged(etree.SubElement(parent, UNKNOWN_TAG), node)
-        el.set("words", " ".join(node.tokens))
+        q = node.quoted
+        el.set("words", " ".join(f'"{t}"' if q >> i & 1 else t for i, t in enumerate(node.tokens)))
         return el
     el = _flagged(etree.SubElement(parent, word), node)
     if len(toks) > 1:

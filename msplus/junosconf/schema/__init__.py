@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 RELEASE_FILE = Path(__file__).with_name("junos-23.4R2.json.gz")
 
@@ -59,6 +60,10 @@ ALWAYS_QUOTED = frozenset(
     {"encrypted-password", "secret", "authentication-key", "ascii-text", "hexadecimal", "pre-shared-key",
      "simple-password", "md5-key", "key"}
 )  # fmt: skip
+# Key leaves written without keyword that the YANG does not mark (route-filter 10.0.0.0/8 upto /24): the
+# "choice" keys, whose value is itself a word; choice-value follows only these choice-ident values.
+NOKEYWORD_KEYS = frozenset({"choice-ident", "choice-value"})
+CHOICE_WITH_VALUE = frozenset({"upto", "through", "prefix-length-range", "address-mask"})
 # Lists whose second key is written with a keyword other than its XML name (``from-zone A to-zone B``).
 KEY_WORDS = {("policy", "to-zone-name"): "to-zone"}
 
@@ -74,36 +79,56 @@ class SchemaNode:
     nokeyword: str | None  # name of a value leaf child written without its name (``autonomous-system 65432``)
 
 
+class _Nodes:
+    """Schema nodes built from the compact rows on first use (a configuration touches a few hundred of them)."""
+
+    __slots__ = ("_built", "_rows")
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self._rows = rows
+        self._built: list[SchemaNode | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, sid: int) -> SchemaNode:
+        found = self._built[sid]
+        if found is None:
+            found = self._built[sid] = _build(self._rows, sid)
+        return found
+
+
+def _build(rows: list[list[Any]], sid: int) -> SchemaNode:
+    row = rows[sid]
+    kind, flags, children = row[0], row[1], row[2]
+    keys = tuple(row[3]) if len(row) > 3 else ()
+    choice = row[4] if len(row) > 4 else {}
+    nameless = UNKNOWN
+    nokeyword = None
+    for name, cid in children.items():
+        child = rows[cid]
+        if child[0] == LIST and child[1] & NAMELESS and nameless == UNKNOWN:
+            nameless = cid
+        elif child[0] in (LEAF, LEAF_LIST) and child[1] & NOKEYWORD and name not in keys and nokeyword is None:
+            nokeyword = name
+    return SchemaNode(kind, flags, children, keys, choice, nameless, nokeyword)
+
+
 @dataclass(frozen=True, slots=True)
 class Schema:
     release: str
     source: str
     families: tuple[str, ...]
-    nodes: tuple[SchemaNode, ...]
+    nodes: _Nodes
     root: int
 
 
 @cache
 def schema() -> Schema:
-    """The shipped schema (loaded once: about 30 ms)."""
-    with gzip.open(RELEASE_FILE, "rt", encoding="utf-8") as fh:
-        raw = json.load(fh)
-    rows = raw["nodes"]
-    nodes: list[SchemaNode] = []
-    for row in rows:
-        kind, flags, children = row[0], row[1], row[2]
-        keys = tuple(row[3]) if len(row) > 3 else ()
-        choice = row[4] if len(row) > 4 else {}
-        nameless = UNKNOWN
-        nokeyword = None
-        for name, cid in children.items():
-            child = rows[cid]
-            if child[0] == LIST and child[1] & NAMELESS and nameless == UNKNOWN:
-                nameless = cid
-            elif child[0] in (LEAF, LEAF_LIST) and child[1] & NOKEYWORD and name not in keys and nokeyword is None:
-                nokeyword = name
-        nodes.append(SchemaNode(kind, flags, children, keys, choice, nameless, nokeyword))
-    return Schema(raw["release"], raw["source"], tuple(raw["families"]), tuple(nodes), raw["root"])
+    """The shipped schema, loaded once (the compact file; nodes are built as they are used)."""
+    with gzip.open(RELEASE_FILE, "rb") as fh:
+        raw = json.loads(fh.read())
+    return Schema(raw["release"], raw["source"], tuple(raw["families"]), _Nodes(raw["nodes"]), raw["root"])
 
 
 def node(sid: int) -> SchemaNode | None:
@@ -139,10 +164,11 @@ def _step_cached(sid: int, word: str, parent_word: str) -> tuple[int, str, int]:
         if kind == CONTAINER or kind == FLAG:
             return cid, kind, 1
         if kind == LIST:
-            return cid, kind, 1 + _key_words(child)
+            keys = _key_words(child)
+            return cid, kind, -1 if keys < 0 else 1 + keys
         return cid, kind, 2  # a leaf or leaf-list: keyword and value
     if sn.nameless >= 0:
-        return sn.nameless, LIST, _key_words(schema().nodes[sn.nameless])
+        return sn.nameless, LIST, max(_key_words(schema().nodes[sn.nameless]), -1)
     if sn.nokeyword is not None:
         nk = sn.children[sn.nokeyword]
         return nk, schema().nodes[nk].kind, 1
@@ -152,18 +178,25 @@ def _step_cached(sid: int, word: str, parent_word: str) -> tuple[int, str, int]:
 step_first = _step_cached  # (sid, first word, parent keyword) -> (id, kind, words), for readers' hot loops
 
 
+def key_keyword(list_node: SchemaNode, n: int) -> str | None:
+    """The word written before key ``n`` of a list entry, or None when its value stands alone (always the first
+    key; ``to-zone`` before a security policy's second key)."""
+    if n == 0:
+        return None
+    key = list_node.keys[n]
+    if key in NOKEYWORD_KEYS:
+        return None
+    kid = list_node.children.get(key)
+    if kid is not None and schema().nodes[kid].flags & NOKEYWORD:
+        return None
+    return next((cli for (_lst, k), cli in KEY_WORDS.items() if k == key), key)
+
+
 def _key_words(list_node: SchemaNode) -> int:
-    """Words the keys of a list entry take: the first key is a bare value; others are keyword + value unless their
-    leaf is written without keyword."""
-    count = 0
-    for i, key in enumerate(list_node.keys):
-        if i == 0:
-            count += 1
-            continue
-        kid = list_node.children.get(key)
-        nokw = kid is not None and schema().nodes[kid].flags & NOKEYWORD
-        count += 1 if nokw else 2
-    return max(count, 1)
+    """Words the keys of a list entry take; -1 when it depends on the words (a choice-ident key)."""
+    if "choice-ident" in list_node.keys:
+        return -1
+    return max(sum(1 if key_keyword(list_node, n) is None else 2 for n in range(len(list_node.keys))), 1)
 
 
 def step(sid: int, words: tuple[str, ...] | list[str], i: int, parent_word: str = "") -> tuple[int, str, int]:
@@ -175,6 +208,10 @@ def step(sid: int, words: tuple[str, ...] | list[str], i: int, parent_word: str 
     cid, kind, take = _step_cached(sid, words[i], parent_word)
     if cid < 0:
         return UNKNOWN, "", rest
+    if take < 0:  # "route-filter 10.0.0.0/8 exact" / "... upto /24": the choice word says whether a value follows
+        head = 0 if schema().nodes[cid].flags & NAMELESS else 1
+        at = i + head + 1  # the choice-ident word
+        take = head + 2 + (1 if at < len(words) and words[at] in CHOICE_WITH_VALUE else 0)
     return cid, kind, min(take, rest)
 
 
@@ -189,9 +226,12 @@ def identity_length(sid: int, tokens: tuple[str, ...]) -> int:
     return len(tokens)
 
 
-def xml_name(sid: int, word: str) -> str:
-    """The XML element name for a statement keyword (``802.3ad`` -> ``ieee-802.3ad``)."""
-    return ALIASES.get(word, word) if sid >= 0 and word in ALIASES else word
+def xml_name(parent_sid: int, word: str) -> str:
+    """The XML element name for a statement keyword inside ``parent_sid`` (``802.3ad`` -> ``ieee-802.3ad``; a
+    word the schema has as itself stays)."""
+    if word not in ALIASES or parent_sid < 0 or word in schema().nodes[parent_sid].children:
+        return word
+    return ALIASES[word]
 
 
 def is_single_value(sid: int) -> bool:
