@@ -373,15 +373,19 @@ class Applier:
             if not last and kind in _LEAVES:  # "file f size 10m": a leaf, then its siblings
                 if self._same(node, cid, kind, words, True, quoted >> i) is None:
                     _exclude(node, cid, words[0])
-                    attach(node, words, quoted >> i, None, self.line, False, fold=False)
+                    attach(node, words, quoted >> i, None, self.line, False)
                 i += take
                 continue
             same = self._same(node, cid, kind, words, last, quoted >> i)
             if isinstance(same, SetResult):
                 return SetResult("set", same.status, toks, self.line, same.nodes, same.old)
             if same is None:
+                rest = toks[i:]
+                for c in node.index().get(rest[0], ()) if node.children else ():
+                    if c.schema < 0 and c.tokens == rest:  # a statement the schema lacks, set again
+                        return SetResult("set", "exists", toks, self.line, (c,))
                 _exclude(node, cid, words[0])
-                first, new = attach(node, toks[i:], quoted >> i, None, self.line, False, fold=False)
+                first, new = attach(node, toks[i:], quoted >> i, None, self.line, False)
                 _set_source(first, new, self.src)
                 return SetResult("set", "added", toks, self.line, (new,))
             if same.children is None:

@@ -40,8 +40,8 @@ def attach(
     Returns (first, last): the node the statement's flags and annotation go to, and the node its block's
     children go under (``block``: the statement opened ``{``). A value leaf already there is replaced (Junos keeps
     the last ``metric``); ``leaves`` remembers them for a reader that builds no child index. ``fold``: words the
-    schema lacks right after a statement this call made join it as one unknown statement (curly text, where the
-    line is the unit); set commands keep the known part (each command is a path)."""
+    schema lacks right after a statement this call made join it as one unknown statement (``location lab;``
+    where location holds no "lab"), so text and set input of a statement from another release read alike."""
     if parent.schema == HOLDER:
         words = (*parent.tokens, *words)
         quoted <<= len(parent.tokens)

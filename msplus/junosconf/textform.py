@@ -128,6 +128,8 @@ class _Reader:
                             node = Node(words, None, cur, i + base, source)
                             node.schema = cid
                             cur.children.append(node)  # type: ignore[union-attr]
+                            if cur._index is not None:  # built while reading ("family inet" looked up family)
+                                cur._index.setdefault(words[0], []).append(node)
                             continue
                     attach(cur, words, 0, None, i + base, False, leaves)
                     continue
@@ -140,6 +142,8 @@ class _Reader:
                             node = Node(words, [], cur, i + base, source)
                             node.schema = cid
                             cur.children.append(node)  # type: ignore[union-attr]
+                            if cur._index is not None:
+                                cur._index.setdefault(words[0], []).append(node)
                             stack.append(node)
                             opened.append((i + base, len(raw.rstrip())))
                             cur = node

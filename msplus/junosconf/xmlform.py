@@ -239,7 +239,7 @@ class _Reader:
         if values is not None:
             node.quoted = quote_mask(tokens[values:]) << values
         _flags(el, node)
-        parent.children.append(node)  # type: ignore[union-attr]
+        parent.add(node)
         return node
 
 
