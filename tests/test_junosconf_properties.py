@@ -34,7 +34,7 @@ def _quote(value: str) -> str:
 
 
 @st.composite
-def set_line(draw: st.DrawFn) -> list[str]:
+def set_line(draw: st.DrawFn) -> list[str]:  # noqa: PLR0912  (one walk, one case per kind of schema node)
     """One set line: a random walk down the schema from the top, ending on a leaf, flag or leaf-list value (or
     on a statement the schema does not know)."""
     schema = sch.schema()

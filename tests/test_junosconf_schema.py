@@ -185,8 +185,10 @@ def test_replace_and_delete_operations_in_xml() -> None:
 
 # --- 5. text details ------------------------------------------------------------------------------------------------
 def test_a_repeated_leaf_keeps_the_last_value_as_junos_does() -> None:
-    text = "policy-options {\n    policy-statement p {\n        then {\n            metric 200;\n            metric 50;\n" \
-           "        }\n    }\n}\n"  # fmt: skip
+    text = (
+        "policy-options {\n    policy-statement p {\n        then {\n"
+        "            metric 200;\n            metric 50;\n        }\n    }\n}\n"
+    )
     assert set_lines(text) == ["set policy-options policy-statement p then metric 50"]
 
 

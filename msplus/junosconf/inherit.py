@@ -102,14 +102,13 @@ class _Merger:
     ) -> list[Work]:
         excluded = excluded | {name for name, _ in _names(node, EXCEPT)}
         own: list[Source] = []
-        for name, line in _names(node, APPLY):
-            if name == NODE_VARIABLE:
-                if self.cluster_node is None:
-                    self.warnings.append(
-                        f"{node.source}:{line}: apply-groups \"${{node}}\" not expanded (which cluster node is unknown)"
-                    )
-                    continue
-                name = self.cluster_node
+        for listed, line in _names(node, APPLY):
+            name = listed if listed != NODE_VARIABLE else self.cluster_node
+            if name is None:
+                self.warnings.append(
+                    f"{node.source}:{line}: apply-groups \"${{node}}\" not expanded (which cluster node is unknown)"
+                )
+                continue
             group = self.groups.get(name)
             if group is None:
                 self.warnings.append(f"{node.source}:{line}: apply-groups names undefined group '{name}'")
@@ -164,9 +163,8 @@ class _Merger:
     @staticmethod
     def _conflict(node: Node, leaf: Node) -> bool:
         """A single-valued leaf already set here (locally or by an earlier group) keeps its value."""
-        if not sch.is_single_value(leaf.schema):
-            if leaf.schema >= 0 or len(leaf.tokens) != 2:
-                return False
+        if not sch.is_single_value(leaf.schema) and (leaf.schema >= 0 or len(leaf.tokens) != 2):
+            return False
         return any(
             c.children is None and len(c.tokens) == len(leaf.tokens) and c.schema == leaf.schema
             and (c.tokens[0] == leaf.tokens[0] or len(c.tokens) == 1)

@@ -55,38 +55,39 @@ def _words(node: Node) -> list[str]:
 
 def write_set(root: Node) -> list[tuple[str, Node]]:
     """Every set line (and deactivate/protect line) with the node it comes from, in configuration order.
-    Iterative (an explicit stack); each level's prefix is built once (depth is bounded by limits.yaml)."""
+    Iterative: a stack of child iterators (each level's prefix built once; depth is bounded by limits.yaml)."""
     out: list[tuple[str, Node]] = []
-    # work items: (node, prefix, after) where after=True means "its block is done: print its deactivate lines"
-    work: list[tuple[Node, str, bool]] = [(c, "", False) for c in reversed(root.children or ())]
-    pop = work.pop
     append = out.append
+    flagged = INACTIVE | PROTECT
+    # (children iterator, prefix of its lines, the container it belongs to when its flag lines follow, its prefix)
+    stack: list[tuple[Iterator[Node], str, Node | None, str]] = [(iter(root.children or ()), "", None, "")]
     with paused_gc():
-        while work:
-            node, prefix, after = pop()
-            words = _words(node) if node.quoted else node.tokens
-            if after:
-                _flag_lines(node, prefix, words, out)
-                continue
-            lst = node.lst
-            if node.flags & DELETE:
-                append(("delete " + prefix + " ".join(words[: _identity(node)]), node))
-                continue
-            if lst is not None:
-                start, end = lst
-                head = prefix + " ".join(words[:start])
-                tail = "".join(" " + w for w in words[end:])
-                out.extend((f"set {head} {element}{tail}", node) for element in words[start:end])
-            elif node.children:
-                if node.flags & (INACTIVE | PROTECT):
-                    work.append((node, prefix, True))
-                inner = prefix + " ".join(words) + " "
-                work.extend((c, inner, False) for c in reversed(node.children))
-                continue
+        while stack:
+            it, prefix, owner, owner_prefix = stack[-1]
+            for node in it:
+                words = _words(node) if node.quoted else node.tokens
+                flags = node.flags
+                if flags & DELETE:
+                    append(("delete " + prefix + " ".join(words[: _identity(node)]), node))
+                    continue
+                lst = node.lst
+                if lst is not None:
+                    start, end = lst
+                    head = prefix + " ".join(words[:start])
+                    tail = "".join(" " + w for w in words[end:])
+                    out.extend((f"set {head} {element}{tail}", node) for element in words[start:end])
+                elif node.children:
+                    inner = prefix + " ".join(words) + " "
+                    stack.append((iter(node.children), inner, node if flags & flagged else None, prefix))
+                    break
+                else:
+                    append(("set " + prefix + " ".join(words), node))
+                if flags & flagged:
+                    _flag_lines(node, prefix, words, out)
             else:
-                append(("set " + prefix + " ".join(words), node))
-            if node.flags & (INACTIVE | PROTECT):
-                _flag_lines(node, prefix, words, out)
+                stack.pop()
+                if owner is not None:
+                    _flag_lines(owner, owner_prefix, _words(owner) if owner.quoted else owner.tokens, out)
     return out
 
 
@@ -132,17 +133,8 @@ def tokenize(line: str, lineno: int, source: str) -> Command | None:
     open_at = -1
     pos = 0
     limit = limits()
-    if len(line) > limit.max_line_length:
-        raise ConfigSyntaxError(
-            f"line longer than {limit.max_line_length} characters (limit in limits.yaml)", path=source, line=lineno,
-            column=limit.max_line_length + 1,
-        )
+    _check_length(line, lineno, source)
     while pos < len(line):
-        if len(words) > limit.max_words:
-            raise ConfigSyntaxError(
-                f"command of more than {limit.max_words} words (limit in limits.yaml)", path=source, line=lineno,
-                column=pos + 1,
-            )
         m = _SET_TOKEN.match(line, pos)
         if m is None:
             if line[pos:].strip():
@@ -166,8 +158,26 @@ def tokenize(line: str, lineno: int, source: str) -> Command | None:
         pos = m.end()
     if open_at >= 0:
         raise ConfigSyntaxError("'[' not closed", path=source, line=lineno, column=len(line) + 1)
+    if len(words) > limit.max_words:
+        column = len(" ".join(words[: limit.max_words + 1])) + 1
+        raise ConfigSyntaxError(
+            f"command of more than {limit.max_words} words (limit in limits.yaml)", path=source, line=lineno,
+            column=column,
+        )
     if not words:
         return None
+    return _command(words, quoted, lists, lineno, source)
+
+
+def _check_length(line: str, lineno: int, source: str) -> None:
+    limit = limits().max_line_length
+    if len(line) > limit:
+        raise ConfigSyntaxError(
+            f"line longer than {limit} characters (limit in limits.yaml)", path=source, line=lineno, column=limit + 1
+        )
+
+
+def _command(words: list[str], quoted: int, lists: list[tuple[int, int]], lineno: int, source: str) -> Command:
     verb = words[0]
     if verb not in VERBS or quoted & 1:
         raise ConfigSyntaxError(f"not a configuration command: {verb!r}", path=source, line=lineno, column=1)
@@ -410,22 +420,26 @@ class Applier:
                     return self._add_value(c, words, quoted >> 1 & 1)
             return None
         if kind == sch.LEAF and last and len(words) <= 2:
-            if len(words) == 2:
-                candidates = [c for c in index.get(words[0], ()) if c.children is None and c.schema == cid]
-            else:  # a value written without keyword: "autonomous-system 65432"
-                candidates = [c for c in node.children if c.schema == cid and len(c.tokens) == 1]
-            for c in candidates:
-                if c.tokens == words:
-                    return SetResult("set", "exists", words, self.line, (c,))
-                old = c.tokens
-                c.retokened(words)
-                c.quoted = quoted & ((1 << len(words)) - 1)
-                c.line, c.source = self.line, self.src
-                return SetResult("set", "replaced", words, self.line, (c,), old)
-            return None
+            return self._same_leaf(node, cid, words, quoted)
         for c in index.get(words[0], ()):
             if c.tokens == words and c.lst is None:
                 return c
+        return None
+
+    def _same_leaf(self, node: Node, cid: int, words: tuple[str, ...], quoted: int) -> SetResult | None:
+        """A single-valued leaf: the same value (exists), another value (replaced), or none yet."""
+        if len(words) == 2:
+            candidates = [c for c in node.index().get(words[0], ()) if c.children is None and c.schema == cid]
+        else:  # a value written without keyword: "autonomous-system 65432"
+            candidates = [c for c in node.children or () if c.schema == cid and len(c.tokens) == 1]
+        for c in candidates:
+            if c.tokens == words:
+                return SetResult("set", "exists", words, self.line, (c,))
+            old = c.tokens
+            c.retokened(words)
+            c.quoted = quoted & ((1 << len(words)) - 1)
+            c.line, c.source = self.line, self.src
+            return SetResult("set", "replaced", words, self.line, (c,), old)
         return None
 
     def _add_value(self, c: Node, words: tuple[str, ...], value_quoted: int) -> SetResult:

@@ -48,77 +48,115 @@ def attach(
         if lst is not None:
             lst = (lst[0] + len(parent.tokens), lst[1] + len(parent.tokens))
         parent = parent.parent  # type: ignore[assignment]
-    sid = parent.schema
-    pword = parent.tokens[0] if parent.tokens else ""
-    n = len(words)
-    i = 0
-    node = parent
-    first: Node | None = None
-    made: Node | None = None  # the statement this call created last (an unknown tail joins it)
-    while True:
-        if sid >= 0:
-            cid, kind, take = sch.step(sid, words, i, pword)
-        else:
-            cid, kind, take = sch.UNKNOWN, "", n - i
-        if (
-            fold and cid < 0 and made is not None and sid >= 0 and made is node and not node.children
-            and node.tokens[0] not in sch.FLATTENED
-        ):
-            # "location lab;" where location holds no "lab": one unknown statement as written, not two
-            i -= len(node.tokens)
-            take = n - i
-            node = node.parent  # type: ignore[assignment]
-            node.children.remove(made)  # type: ignore[union-attr]
-            if first is made:
-                first = None
-        span: tuple[int, int] | None = None
-        if lst is not None and lst[0] < i + take:
-            if kind == _LEAF_LIST and lst[0] == i + 1:
-                take = lst[1] - i  # members [ a b ]
-                span = (1, take)
-            else:  # a list where the schema has none: the rest stays one statement as written
+    return _Attach(words, quoted, lst, line, block, leaves, fold).run(parent)
+
+
+class _Attach:
+    """One statement's words split into schema statements, walking down from the parent."""
+
+    def __init__(
+        self,
+        words: tuple[str, ...],
+        quoted: int,
+        lst: tuple[int, int] | None,
+        line: int,
+        block: bool,
+        leaves: dict[tuple[int, str], Node] | None,
+        fold: bool,
+    ) -> None:
+        self.words, self.quoted, self.lst, self.line = words, quoted, lst, line
+        self.block, self.leaves, self.fold = block, leaves, fold
+        self.first: Node | None = None
+        self.made: Node | None = None  # the statement this call created last (an unknown tail joins it)
+
+    def run(self, node: Node) -> tuple[Node, Node]:
+        words = self.words
+        n = len(words)
+        i = 0
+        while True:
+            sid = node.schema
+            if sid >= 0:
+                cid, kind, take = sch.step(sid, words, i, node.tokens[0] if node.tokens else "")
+            else:
                 cid, kind, take = sch.UNKNOWN, "", n - i
-                span = (lst[0] - i, lst[1] - i)
-            lst = None
-        last = i + take >= n
-        toks = words[i : i + take] if i or not last else words
-        if not last and node.children and kind not in _LEAVES:
-            same = _existing(node, toks)
-            if same is not None:
-                if first is None and toks[0] not in sch.FLATTENED:
-                    first = same
-                if same.children is None:
-                    same.children = []  # "ssh;" then "ssh { ... }": one statement
-                node, sid, pword, i = same, same.schema, toks[0], i + take
+            if cid < 0 and self._foldable(node):
+                node, i = self._unfold(node, i)  # "location lab;": one unknown statement as written
+                take = n - i
+            span: tuple[int, int] | None = None
+            if self.lst is not None and self.lst[0] < i + take:
+                cid, kind, take, span = self._span(cid, kind, i)
+            last = i + take >= n
+            toks = words[i : i + take] if i or not last else words
+            if not last and node.children and kind not in _LEAVES:
+                same = _existing(node, toks)
+                if same is not None:
+                    if self.first is None and toks[0] not in sch.FLATTENED:
+                        self.first = same
+                    if same.children is None:
+                        same.children = []  # "ssh;" then "ssh { ... }": one statement
+                    node, i = same, i + take
+                    continue
+            new = self._make(node, toks, cid, kind, i, last, span)
+            if last:
+                return self.first or new, new
+            i += take
+            if kind in _LEAVES:
+                # "file snmp.log size 10m;": after a leaf the next words are its siblings (a "oneliner" statement)
+                new.children = None
                 continue
-        new = Node(toks, ([] if block else None) if last else [], node, line, node.source)
+            self.made = node = new
+
+    def _foldable(self, node: Node) -> bool:
+        made = self.made
+        return (
+            self.fold and made is not None and made is node and not node.children
+            and node.tokens[0] not in sch.FLATTENED
+        )  # fmt: skip
+
+    def _unfold(self, node: Node, i: int) -> tuple[Node, int]:
+        parent = node.parent
+        assert parent is not None
+        parent.remove(node)
+        if self.first is node:
+            self.first = None
+        return parent, i - len(node.tokens)
+
+    def _span(self, cid: int, kind: str, i: int) -> tuple[int, str, int, tuple[int, int]]:
+        """The ``[ ]`` list falls in this statement: a leaf-list's values, or (where the schema has no list there)
+        the rest of the words as one statement as written."""
+        start, end = self.lst  # type: ignore[misc]
+        self.lst = None
+        if kind == _LEAF_LIST and start == i + 1:
+            return cid, kind, end - i, (1, end - i)  # members [ a b ]
+        return sch.UNKNOWN, "", len(self.words) - i, (start - i, end - i)
+
+    def _make(
+        self, node: Node, toks: tuple[str, ...], cid: int, kind: str, i: int, last: bool, span: tuple[int, int] | None
+    ) -> Node:
+        take = len(toks)
+        new = Node(toks, ([] if self.block else None) if last else [], node, self.line, node.source)
         new.schema = cid
-        if quoted:
-            new.quoted = (quoted >> i) & ((1 << take) - 1)
+        if self.quoted:
+            new.quoted = (self.quoted >> i) & ((1 << take) - 1)
         if span is not None:
             new.lst = span
-        if kind == _LEAF and last and not block:
-            _replace_leaf(node, new, toks, take, leaves)
+        if kind == _LEAF and last and not self.block:
+            _replace_leaf(node, new, toks, take, self.leaves)
         if node.children is None:
             node.children = []
         if node._index is not None:
             node.add(new)
         else:
             node.children.append(new)
-        if first is None and (last or toks[0] not in sch.FLATTENED):
-            first = new  # "inactive: family inet {": the tag is inet's (family only groups the families)
-        if last:
-            return first or new, new
-        if kind in _LEAVES:
-            # "file snmp.log size 10m;": after a leaf the next words are its siblings (a "oneliner" statement)
-            new.children = None
-            i += take
-            continue
-        made = new
-        node, sid, pword, i = new, cid, toks[0], i + take
+        if self.first is None and (last or toks[0] not in sch.FLATTENED):
+            self.first = new  # "inactive: family inet {": the tag is inet's (family only groups the families)
+        return new
 
 
 def _existing(node: Node, toks: tuple[str, ...]) -> Node | None:
+    children = node.children
+    if children and children[-1].tokens == toks and children[-1].lst is None:
+        return children[-1]  # the common case: "family inet" right after "family inet6"
     for c in node.index().get(toks[0], ()):
         if c.tokens == toks and c.lst is None:
             return c

@@ -85,7 +85,7 @@ class _Reader:
         self.closed = False  # the last token was a '}'
 
     # -- the fast loop ------------------------------------------------------------------------------------------------
-    def run(self) -> Node:
+    def run(self) -> Node:  # noqa: PLR0912, PLR0915  (the hot loop is one function: a call per line costs 10%)
         lines = self.lines
         base = self.base
         stack = self.stack
@@ -94,7 +94,9 @@ class _Reader:
         max_line = self.max_line
         source = self.source
         step = sch.step_first
-        LEAF = sch.LEAF  # noqa: N806
+        LEAF = sch.LEAF
+        CONTAINER = sch.CONTAINER
+        FLATTENED = sch.FLATTENED
         cur = stack[-1]
         i = 0
         n = len(lines)
@@ -124,9 +126,15 @@ class _Reader:
                     sid = cur.schema
                     if sid >= 0:  # the common case inline: one schema statement on the line
                         cid, kind, take = step(sid, words[0], cur.tokens[0] if cur.tokens else "")
-                        if cid >= 0 and take == len(words) and kind != LEAF:
+                        if cid >= 0 and take == len(words):
                             node = Node(words, None, cur, i + base, source)
                             node.schema = cid
+                            if kind == LEAF:  # a value leaf: the last one read wins ("metric 200; metric 50;")
+                                key = (id(cur), words[0] if take == 2 else "")
+                                old = leaves.get(key)
+                                leaves[key] = node
+                                if old is not None and old.parent is cur:
+                                    cur.remove(old)
                             cur.children.append(node)  # type: ignore[union-attr]
                             if cur._index is not None:  # built while reading ("family inet" looked up family)
                                 cur._index.setdefault(words[0], []).append(node)
@@ -148,6 +156,23 @@ class _Reader:
                             opened.append((i + base, len(raw.rstrip())))
                             cur = node
                             continue
+                        if kind == CONTAINER and len(words) == 2 and words[0] in FLATTENED:
+                            # "family inet {": family (one per unit, adjacent) holding inet
+                            children = cur.children
+                            holder_node = children[-1] if children else None
+                            if holder_node is None or holder_node.tokens != words[:1] or holder_node.children is None:
+                                holder_node = Node(words[:1], [], cur, i + base, source)
+                                holder_node.schema = cid
+                                cur.add(holder_node)
+                            fid, _fkind, ftake = step(cid, words[1], words[0])
+                            if fid >= 0 and ftake == 1:
+                                node = Node(words[1:], [], holder_node, i + base, source)
+                                node.schema = fid
+                                holder_node.add(node)
+                                stack.append(node)
+                                opened.append((i + base, len(raw.rstrip())))
+                                cur = node
+                                continue
                     cur = self.open_block(cur, words, 0, i + base, len(raw.rstrip()))[1]
                     continue
                 if s == "}" and len(stack) > 1:
@@ -172,7 +197,7 @@ class _Reader:
             raise self.error(f"statement of more than {self.max_words} words (limit in limits.yaml)", line, col)
         sid = parent.schema if parent.schema != HOLDER else -1
         if len(words) == 1 and sid >= 0 and parent.schema != HOLDER:
-            cid, kind, take = sch.step(sid, words, 0, parent.tokens[0] if parent.tokens else "")
+            cid, kind, _take = sch.step(sid, words, 0, parent.tokens[0] if parent.tokens else "")
             if kind == sch.LIST and sch.node(cid).keys and (cid != sch.node(sid).nameless):  # type: ignore[union-attr]
                 node = holder(parent, words[0], cid, line)
                 self.stack.append(node)
@@ -323,21 +348,7 @@ class _Reader:
         elif p == "{":
             self.end_statement([], line, col)
         elif p == "}":
-            if self.words:
-                first_line, first_col = self.first
-                raise self.error(
-                    f"missing ';' after '{' '.join(self.words)}' (statement at line {first_line}, column {first_col})",
-                    line,
-                    col,
-                )
-            if self.flags:
-                raise self.error("'}' after a tag such as 'inactive:' with no statement", line, col)
-            if len(self.stack) == 1:
-                raise self.error("unbalanced '}': nothing to close", line, col)
-            self.stack.pop()
-            self.opened.pop()
-            self.annotation = None  # an annotation at the end of a block belongs to nothing
-            self.closed = True
+            self.close_block(line, col)
         elif p == "[":
             if not self.words:
                 raise self.error("'[' without a statement before it", line, col)
@@ -350,6 +361,44 @@ class _Reader:
             if len(self.words) == self.lst_start:
                 raise self.error("empty list '[ ]'", line, col)
             self.lst_end = len(self.words)
+
+    def one_statement(self, parent: Node, words: tuple[str, ...], lst: tuple[int, int] | None) -> Node | None:
+        """The common case without attach's machinery: the words are one schema statement, no value leaf (those
+        replace an earlier value) and no list; None otherwise."""
+        sid = parent.schema
+        if sid < 0 or lst is not None:
+            return None
+        cid, kind, take = sch.step_first(sid, words[0], parent.tokens[0] if parent.tokens else "")
+        if cid < 0 or take != len(words):
+            return None
+        node = Node(words, None, parent, self.first[0], self.source)
+        node.schema = cid
+        node.quoted = self.qmask
+        if kind == sch.LEAF:  # a value leaf: the last one read wins
+            key = (id(parent), words[0] if take == 2 else "")
+            old = self.leaves.get(key)
+            self.leaves[key] = node
+            if old is not None and old.parent is parent:
+                parent.remove(old)
+        parent.add(node)
+        return node
+
+    def close_block(self, line: int, col: int) -> None:
+        if self.words:
+            first_line, first_col = self.first
+            raise self.error(
+                f"missing ';' after '{' '.join(self.words)}' (statement at line {first_line}, column {first_col})",
+                line,
+                col,
+            )
+        if self.flags:
+            raise self.error("'}' after a tag such as 'inactive:' with no statement", line, col)
+        if len(self.stack) == 1:
+            raise self.error("unbalanced '}': nothing to close", line, col)
+        self.stack.pop()
+        self.opened.pop()
+        self.annotation = None  # an annotation at the end of a block belongs to nothing
+        self.closed = True
 
     def end_statement(self, children: list[Node] | None, line: int, col: int) -> None:
         what = "';'" if children is None else "'{'"
@@ -368,7 +417,9 @@ class _Reader:
             first, _top = self.open_block(parent, words, self.qmask, self.first[0], col)
             self.opened[-1] = (line, col)
         else:
-            first, _last = attach(parent, words, self.qmask, lst, self.first[0], False, self.leaves)
+            first = self.one_statement(parent, words, lst) or attach(
+                parent, words, self.qmask, lst, self.first[0], False, self.leaves
+            )[0]
         first.flags |= self.flags
         if self.annotation is not None:
             first.annotation = self.annotation

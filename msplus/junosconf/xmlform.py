@@ -173,24 +173,10 @@ class _Reader:
             return self.unknown(el, tag, inner, parent)  # words where the schema has none: kept as written
         word = sch.XML_TO_CLI.get(tag, tag) if tag in sch.XML_TO_CLI and _alias_here(tag, parent) else tag
         if kind == sch.LEAF_LIST:
-            run = 1
-            while i + run < len(kids) and kids[i + run].tag == el.tag and not _elements(kids[i + run]):
-                run += 1
-            values = tuple(escape(_text(k)) for k in kids[i : i + run])
-            node = self.make(parent, (word, *values), None, el, cid, values=1)
-            if run > 1:
-                node.lst = (1, 1 + run)
-            return node, [], run
-        if kind == sch.FLAG:
-            return self.make(parent, (word,), None, el, cid), [], 1
-        if kind == sch.LEAF:
-            text = escape(_text(el))
-            if sn.flags & sch.NOKEYWORD:
-                return self.make(parent, (text,), None, el, cid, values=0), [], 1
-            node = self.make(parent, (word, text) if text else (word,), None, el, cid, values=1)
-            if text and word in sch.ALWAYS_QUOTED:
-                node.quoted |= 2  # secrets are printed in quotes whatever they hold
-            return node, [], 1
+            return self.leaf_list(kids, i, word, parent, cid)
+        if kind in (sch.FLAG, sch.LEAF):
+            leaf = self.make(parent, (word,), None, el, cid) if kind == sch.FLAG else self.leaf(el, word, sn, parent, cid)
+            return leaf, [], 1
         if kind == sch.LIST:
             tokens, rest = _list_words(sn, word, inner)
             nameless = bool(sn.flags & sch.NAMELESS)
@@ -199,6 +185,29 @@ class _Reader:
             node = self.make(parent, tokens, [] if rest else None, el, cid, values=0 if nameless else 1)
             return node, rest, 1
         return self.make(parent, (word,), [] if inner else None, el, cid), inner, 1
+
+    def leaf_list(
+        self, kids: list[etree._Element], i: int, word: str, parent: Node, cid: int
+    ) -> tuple[Node, list[etree._Element], int]:
+        """Consecutive elements of a leaf-list: one statement (``members [ a b ]``)."""
+        el = kids[i]
+        run = 1
+        while i + run < len(kids) and kids[i + run].tag == el.tag and not _elements(kids[i + run]):
+            run += 1
+        values = tuple(escape(_text(k)) for k in kids[i : i + run])
+        node = self.make(parent, (word, *values), None, el, cid, values=1)
+        if run > 1:
+            node.lst = (1, 1 + run)
+        return node, [], run
+
+    def leaf(self, el: etree._Element, word: str, sn: sch.SchemaNode, parent: Node, cid: int) -> Node:
+        text = escape(_text(el))
+        if sn.flags & sch.NOKEYWORD:
+            return self.make(parent, (text,), None, el, cid, values=0)
+        node = self.make(parent, (word, text) if text else (word,), None, el, cid, values=1)
+        if text and word in sch.ALWAYS_QUOTED:
+            node.quoted |= 2  # secrets are printed in quotes whatever they hold
+        return node
 
     def unknown(
         self, el: etree._Element, tag: str, inner: list[etree._Element], parent: Node
@@ -258,7 +267,9 @@ def _alias_here(tag: str, parent: Node) -> bool:
     return parents is None or (bool(parent.tokens) and parent.tokens[0] in parents)
 
 
-def _list_words(sn: sch.SchemaNode, word: str, inner: list[etree._Element]) -> tuple[tuple[str, ...], list]:  # type: ignore[type-arg]
+def _list_words(
+    sn: sch.SchemaNode, word: str, inner: list[etree._Element]
+) -> tuple[tuple[str, ...], list[etree._Element]]:
     """A list entry's words from its key elements (``from-zone A to-zone B`` for a security policy) and the
     elements left for its children."""
     words = [word]

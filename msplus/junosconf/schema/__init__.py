@@ -153,22 +153,40 @@ def child_id(sid: int, word: str, parent_word: str = "") -> int:
     return UNKNOWN
 
 
-@cache
 def _step_cached(sid: int, word: str, parent_word: str) -> tuple[int, str, int]:
-    """(child schema id, kind, words taken when enough words follow) for a statement starting with ``word``."""
+    """(child schema id, kind, words taken when enough words follow; -1: depends on the words) for a statement
+    starting with ``word``. Keywords are looked up in the node's children; anything else (an interface name, a
+    prefix) is answered per node, so names never fill a cache."""
     sn = schema().nodes[sid]
-    cid = child_id(sid, word, parent_word)
-    if cid >= 0:
-        child = schema().nodes[cid]
-        kind = child.kind
-        if kind == CONTAINER or kind == FLAG:
-            return cid, kind, 1
-        if kind == LIST:
-            keys = _key_words(child)
-            return cid, kind, -1 if keys < 0 else 1 + keys
-        return cid, kind, 2  # a leaf or leaf-list: keyword and value
+    cid = sn.children.get(word)
+    if cid is None:
+        alias = ALIASES.get(word)
+        if alias is not None and (alias not in ALIAS_PARENTS or parent_word in ALIAS_PARENTS[alias]):
+            cid = sn.children.get(alias)
+    if cid is not None:
+        return _keyword_step(cid)
+    return _name_step(sid)
+
+
+@cache
+def _keyword_step(cid: int) -> tuple[int, str, int]:
+    child = schema().nodes[cid]
+    kind = child.kind
+    if kind in (CONTAINER, FLAG):
+        return cid, kind, 1
+    if kind == LIST:
+        keys = _key_words(child)
+        return cid, kind, -1 if keys < 0 else 1 + keys
+    return cid, kind, 2  # a leaf or leaf-list: keyword and value
+
+
+@cache
+def _name_step(sid: int) -> tuple[int, str, int]:
+    """A word that is no keyword of ``sid``: an entry of its nameless list, its keyword-less value, or unknown."""
+    sn = schema().nodes[sid]
     if sn.nameless >= 0:
-        return sn.nameless, LIST, max(_key_words(schema().nodes[sn.nameless]), -1)
+        keys = _key_words(schema().nodes[sn.nameless])
+        return sn.nameless, LIST, keys
     if sn.nokeyword is not None:
         nk = sn.children[sn.nokeyword]
         return nk, schema().nodes[nk].kind, 1

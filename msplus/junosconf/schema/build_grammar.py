@@ -226,6 +226,11 @@ def build(yang: Path, families: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return {"format": 1, "families": used, "root": root_id, "nodes": nodes}
 
 
+def _family(text: str) -> tuple[str, str]:
+    family, _, variant = text.partition("/")
+    return family, variant or "conf"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--yang", type=Path, required=True, help="a release folder of Juniper/yang conf-and-rpcs")
@@ -239,9 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    families = [tuple(f.split("/", 1)) for f in args.family or ["junos-es/conf-with-extensions", "junos/conf"]]
+    families = [_family(f) for f in args.family or ["junos-es/conf-with-extensions", "junos/conf"]]
     started = time.monotonic()
-    data = build(args.yang, families)  # type: ignore[arg-type]
+    data = build(args.yang, families)
     data["release"] = args.release
     data["source"] = args.source
     out = args.out or Path(__file__).with_name(f"junos-{args.release}.json.gz")
