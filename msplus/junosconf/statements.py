@@ -88,7 +88,7 @@ class _Attach:
             last = i + take >= n
             toks = words[i : i + take] if i or not last else words
             if not last and node.children and kind not in _LEAVES:
-                same = _existing(node, toks)
+                same = _existing(node, toks, kind == sch.CONTAINER)
                 if same is not None:
                     if self.first is None and toks[0] not in sch.FLATTENED:
                         self.first = same
@@ -153,10 +153,15 @@ class _Attach:
         return new
 
 
-def _existing(node: Node, toks: tuple[str, ...]) -> Node | None:
+def _existing(node: Node, toks: tuple[str, ...], container: bool) -> Node | None:
+    """The statement ``toks`` already in ``node`` to continue in: the last child (``family`` for the next ``family
+    inet6 {``), or for a container (one per keyword) any child; a list entry seen earlier is not searched for
+    (curly text never repeats one, and thousands of ``community`` entries must not cost a scan each)."""
     children = node.children
     if children and children[-1].tokens == toks and children[-1].lst is None:
-        return children[-1]  # the common case: "family inet" right after "family inet6"
+        return children[-1]
+    if not container:
+        return None
     for c in node.index().get(toks[0], ()):
         if c.tokens == toks and c.lst is None:
             return c

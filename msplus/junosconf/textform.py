@@ -94,6 +94,7 @@ class _Reader:
         max_line = self.max_line
         source = self.source
         step = sch.step_first
+        known = sch.FIRST_STEPS.get  # keyword answers already computed: one dict lookup per line
         LEAF = sch.LEAF
         CONTAINER = sch.CONTAINER
         FLATTENED = sch.FLATTENED
@@ -125,7 +126,9 @@ class _Reader:
                     words = tuple(body.split())
                     sid = cur.schema
                     if sid >= 0:  # the common case inline: one schema statement on the line
-                        cid, kind, take = step(sid, words[0], cur.tokens[0] if cur.tokens else "")
+                        cid, kind, take = known((sid, words[0])) or step(
+                            sid, words[0], cur.tokens[0] if cur.tokens else ""
+                        )
                         if cid >= 0 and take == len(words):
                             node = Node(words, None, cur, i + base, source)
                             node.schema = cid
@@ -145,7 +148,9 @@ class _Reader:
                     words = tuple(body.split())
                     sid = cur.schema
                     if sid >= 0 and len(stack) <= self.max_depth:
-                        cid, kind, take = step(sid, words[0], cur.tokens[0] if cur.tokens else "")
+                        cid, kind, take = known((sid, words[0])) or step(
+                            sid, words[0], cur.tokens[0] if cur.tokens else ""
+                        )
                         if cid >= 0 and take == len(words):
                             node = Node(words, [], cur, i + base, source)
                             node.schema = cid

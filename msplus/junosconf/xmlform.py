@@ -175,8 +175,8 @@ class _Reader:
         if kind == sch.LEAF_LIST:
             return self.leaf_list(kids, i, word, parent, cid)
         if kind in (sch.FLAG, sch.LEAF):
-            leaf = self.make(parent, (word,), None, el, cid) if kind == sch.FLAG else self.leaf(el, word, sn, parent, cid)
-            return leaf, [], 1
+            flag = kind == sch.FLAG
+            return (self.make(parent, (word,), None, el, cid) if flag else self.leaf(el, word, sn, parent, cid)), [], 1
         if kind == sch.LIST:
             tokens, rest = _list_words(sn, word, inner)
             nameless = bool(sn.flags & sch.NAMELESS)

@@ -193,7 +193,19 @@ def _name_step(sid: int) -> tuple[int, str, int]:
     return UNKNOWN, "", 0
 
 
-step_first = _step_cached  # (sid, first word, parent keyword) -> (id, kind, words), for readers' hot loops
+FIRST_STEPS: dict[tuple[int, str], tuple[int, str, int]] = {}  # keyword steps already answered (bounded by the schema)
+
+
+def step_first(sid: int, word: str, parent_word: str) -> tuple[int, str, int]:
+    """``_step_cached`` for readers' hot loops: a keyword's answer is remembered per (node, word); names (an
+    interface, a prefix) are not, so they never fill memory."""
+    found = FIRST_STEPS.get((sid, word))
+    if found is not None:
+        return found
+    found = _step_cached(sid, word, parent_word)
+    if word in schema().nodes[sid].children:
+        FIRST_STEPS[(sid, word)] = found
+    return found
 
 
 def key_keyword(list_node: SchemaNode, n: int) -> str | None:
