@@ -301,3 +301,19 @@ def test_an_over_long_line_is_refused_with_its_place() -> None:
     with pytest.raises(ConfigSyntaxError) as err:
         parse_text(text, source="long.conf")
     assert err.value.line == 2 and "longer than" in err.value.problem
+
+
+def test_a_snapshot_of_a_cluster_node_expands_node_for_that_node(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+    import json
+
+    from app.commands.config_show import show
+
+    (tmp_path / "configuration.conf").write_text(CLUSTER + "system {\n    location {\n        building b1;\n    }\n}\n")
+    profile = {"hostname": "fw-node1", "model": "SRX345", "family": "srx", "version": "19.4R3-S1.3",
+               "evolved": False, "serial_number": None, "routing_engines": 1, "uptime_seconds": None,
+               "cluster": True}  # fmt: skip
+    (tmp_path / "profile.json").write_text(json.dumps(profile))
+    args = argparse.Namespace(file=str(tmp_path), as_format="set", effective=True, node=None, unknown=False)
+    assert show(args) == 0
+    assert "set system host-name fw-node1" in capsys.readouterr().out.splitlines()

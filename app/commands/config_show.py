@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from msplus.junosconf import ConfigTree
 from msplus.junosconf import schema as junos_schema
 from msplus.junosconf.load import load
+from snapshots.layout import PROFILE
+from snapshots.reader import DeviceSnapshot
+
+
+def _snapshot_node(path: Path, tree: ConfigTree) -> str | None:
+    """For a snapshot folder of a chassis cluster: the node it came from (its profile's host name is set by that
+    node's group), so ``apply-groups "${node}"`` expands as on the device."""
+    if not path.is_dir() or not (path / PROFILE).is_file():
+        return None
+    profile = DeviceSnapshot.open(path).profile
+    return tree.cluster_node(profile.hostname) if profile is not None and profile.cluster else None
 
 
 def unknown_report(tree: ConfigTree) -> str:
@@ -27,7 +39,7 @@ def show(args: argparse.Namespace) -> int:
         sys.stdout.write(unknown_report(tree))
         return 0
     if getattr(args, "effective", False):
-        tree = tree.effective(node=getattr(args, "node", None))
+        tree = tree.effective(node=getattr(args, "node", None) or _snapshot_node(Path(args.file), tree))
     form = getattr(args, "as_format", "set") or "set"
     if form == "text":
         out = tree.to_text()

@@ -83,6 +83,19 @@ class ConfigTree:
         values = self.values(path)
         return values[0] if values else None
 
+    def cluster_node(self, hostname: str | None) -> str | None:
+        """The chassis cluster node ("node0"/"node1") whose group sets ``system host-name`` to ``hostname`` (how a
+        snapshot's device, known by its host name, tells which node it is), or None."""
+        if not hostname:
+            return None
+        for name in ("node0", "node1"):
+            group = self.root.child("groups", name)
+            system = group.child("system") if group is not None else None
+            host = next((c for c in system.children_named("host-name") if len(c.tokens) == 2), None) if system else None
+            if host is not None and host.tokens[1] == hostname:
+                return name
+        return None
+
     def unknown(self) -> list[Node]:
         """Statements the schema (see msplus.junosconf.schema) does not know, outermost only: kept as written,
         listed so a review can say what it could not interpret."""
