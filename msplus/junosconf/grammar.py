@@ -46,7 +46,7 @@ def child_context(ctx: Context, tokens: tuple[str, ...]) -> Context:
     while i < len(tokens):
         if sid < 0:
             break
-        cid, _kind, take = sch.step(sid, tokens, i)
+        cid, _kind, take = sch.step(sid, tokens, i, "policies" if tokens[i] == "from-zone" else "")
         out.append(cid)
         sid = cid
         i += max(take, 1)
@@ -65,16 +65,25 @@ def id_list(ctx: Context) -> IdList | None:
     return IdList(xml=name)
 
 
+def _child(sid: int, word: str) -> int:
+    """A keyword's schema id, CLI aliases applied wherever the node holds their target (a context has ids only)."""
+    found = sch.child_id(sid, word)
+    if found < 0 and word in sch.ALIASES:
+        sn = sch.node(sid)
+        found = sn.children.get(sch.ALIASES[word], sch.UNKNOWN) if sn is not None else sch.UNKNOWN
+    return found
+
+
 def is_identifier(word: str, ctx: Context) -> bool:
     """Whether a statement starting with ``word`` directly inside ``ctx`` is named by an identifier only."""
     sid = _sid(ctx)
-    return id_list(ctx) is not None and sch.child_id(sid, word) < 0
+    return id_list(ctx) is not None and _child(sid, word) < 0
 
 
 def statement(word: str, ctx: Context) -> Stmt | None:
     """The list statement starting with the keyword ``word`` in ``ctx``, or None for anything else."""
     sid = _sid(ctx)
-    cid = sch.child_id(sid, word)
+    cid = _child(sid, word)
     sn = sch.node(cid)
     if sn is None or sn.kind != sch.LIST:
         return None
