@@ -386,14 +386,14 @@ class Applier:
                     attach(node, words, quoted >> i, None, self.line, False)
                 i += take
                 continue
+            rest = toks[i:]
+            for c in node.index().get(rest[0], ()) if node.children and not last else ():
+                if c.schema < 0 and c.tokens == rest:  # set again, as the statement the schema lacks it was read as
+                    return SetResult("set", "exists", toks, self.line, (c,))
             same = self._same(node, cid, kind, words, last, quoted >> i)
             if isinstance(same, SetResult):
                 return SetResult("set", same.status, toks, self.line, same.nodes, same.old)
             if same is None:
-                rest = toks[i:]
-                for c in node.index().get(rest[0], ()) if node.children else ():
-                    if c.schema < 0 and c.tokens == rest:  # a statement the schema lacks, set again
-                        return SetResult("set", "exists", toks, self.line, (c,))
                 _exclude(node, cid, words[0])
                 first, new = attach(node, toks[i:], quoted >> i, None, self.line, False)
                 _set_source(first, new, self.src)

@@ -142,6 +142,21 @@ class _Reader:
                             if cur._index is not None:  # built while reading ("family inet" looked up family)
                                 cur._index.setdefault(words[0], []).append(node)
                             continue
+                        if cid >= 0 and take == 1 and kind == CONTAINER and len(words) == 2:
+                            # "input f;", "then accept;": a container holding one option, the container new
+                            cid2, kind2, take2 = known((cid, words[1])) or step(cid, words[1], words[0])
+                            children = cur.children
+                            last_child = children[-1] if children else None
+                            if cid2 >= 0 and take2 == 1 and (last_child is None or last_child.tokens != words[:1]):
+                                box = Node(words[:1], [], cur, i + base, source)
+                                box.schema = cid
+                                cur.add(box)
+                                node = Node(words[1:], None, box, i + base, source)
+                                node.schema = cid2
+                                box.children.append(node)  # type: ignore[union-attr]
+                                if kind2 == LEAF:  # "metric 200;" then "metric 50;": the last one wins
+                                    leaves[(id(box), "")] = node
+                                continue
                     attach(cur, words, 0, None, i + base, False, leaves)
                     continue
                 if last == "{" and simple:
