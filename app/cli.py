@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("file", help="configuration file (curly text, set lines or XML) or a snapshot folder")
     show.add_argument("--as", dest="as_format", choices=("set", "text", "xml"), default="set")
     show.add_argument("--effective", action="store_true", help="groups inherited, inactive statements left out")
+    show.add_argument("--node", choices=("node0", "node1"),
+                      help='with --effective: the chassis cluster node that apply-groups "${node}" stands for')
+    show.add_argument("--unknown", action="store_true",
+                      help="list the statements the Junos schema does not know (kept as written) instead")
     show.set_defaults(handler="config show")
     _config_rules_parsers(config_sub)
     _catalog_parser(sub)

@@ -66,6 +66,9 @@ class DeviceConfig:
         if effective not in self._xml:
             tree = self.tree().effective() if effective else self.tree()
             root = xmlsafe.parse(tree.to_xml(), source=f"{self.source} (XML form)")
+            for el in root.iter():  # annotations stay <junos:comment> (the namespace is the release's, in xml_body)
+                if isinstance(el.tag, str) and el.tag.endswith("}comment") and "junos" in el.tag:
+                    el.tag = _ANNOTATION
             xmlsafe.strip_namespaces(root)
             self._xml[effective] = root
         return self._xml[effective]
@@ -89,15 +92,25 @@ class DeviceConfig:
             out.set(f"{{{ns}}}{name}", value)
         if whole:
             out.extend(_copy(c) for c in root if isinstance(c.tag, str))
-            self._full[release, effective] = etree.tostring(out)
+            self._full[release, effective] = etree.tostring(_annotations(out, ns))
             return self._full[release, effective]
         _select(root, filter_el, out)
-        return etree.tostring(out)
+        return etree.tostring(_annotations(out, ns))
 
     def subtree_text(self, path: list[str]) -> str | None:
         """``show configuration <path>``: the text of the statement at ``path``, None if absent."""
         node = self.tree().find(path)
         return None if node is None else str(node.to_text())
+
+
+_ANNOTATION = "junos-annotation"  # placeholder tag of a <junos:comment> while the tree is namespace-free
+
+
+def _annotations(out: etree._Element, ns: str) -> etree._Element:
+    """Annotations as a device writes them: ``<junos:comment>/* ... */</junos:comment>``."""
+    for el in out.iter(_ANNOTATION):
+        el.tag = f"{{{ns}}}comment"
+    return out
 
 
 def _select(config: etree._Element, flt: etree._Element, out: etree._Element) -> None:

@@ -64,7 +64,9 @@ def test_node_fields_for_containers_and_leaves() -> None:
     interface = tree.find("interfaces ge-0/0/0")
     assert interface.name == "ge-0/0/0" and [c.name for c in interface.children] == ["unit", "unit"]
     assert [c.tokens for c in interface.children_named("unit")] == [("unit", "0"), ("unit", "10")]
-    assert interface.child("unit", "10").children[0].tokens == ("family", "inet6")
+    # one node per schema statement: "family inet6;" is the container family holding the container inet6
+    family = interface.child("unit", "10").children[0]
+    assert family.tokens == ("family",) and family.children[0].tokens == ("inet6",)
 
 
 def test_find_returns_none_for_absent_paths() -> None:

@@ -214,7 +214,8 @@ def test_insert_rename_and_copy() -> None:
     assert tree.apply_set_line("insert policy-options policy-statement p term b before term a").status == "moved"
     assert [n.tokens for n in tree.find("policy-options policy-statement p").children] == [("term", "b"), ("term", "a")]
     assert tree.apply_set_line("rename policy-options policy-statement p term a to term z").status == "changed"
-    assert tree.find("policy-options policy-statement p term z then").value == "accept"
+    # "then accept;" is the container then holding the flag accept (one node per schema statement)
+    assert tree.get("policy-options policy-statement p term z then") == "accept"
     tree.apply_set_line("copy policy-options policy-statement p to policy-statement q")
     assert tree.values("policy-options policy-statement q term b then") == ["reject"]
     assert tree.apply_set_line("insert policy-options policy-statement p term b after term x").status == "absent"

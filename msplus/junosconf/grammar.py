@@ -1,262 +1,95 @@
-"""The little the model knows of the Junos schema, read from grammar.yaml (see the comments there).
+"""Questions about where names go in statement words, answered from the schema (msplus.junosconf.schema).
 
-Lookups take a statement's first word and its *context*: the chain of schema keywords from the top down to the
-enclosing statement, e.g. ``("interfaces", "interface", "unit")`` inside ``interfaces ge-0/0/0 unit 0``. A hint
-keyed ``word@grandparent/parent`` beats ``word@parent``, which beats ``word``.
+For code that walks words without a tree (advisory condition patterns): a *context* is the chain of schema ids from
+the top down to the enclosing statement; ``()`` is the top level, and an id of -1 means "below a statement the
+schema does not know" (every answer is then "plain keyword").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any
 
-import yaml
+from msplus.junosconf import schema as sch
 
-from msplus.errors import InputError
-
-_FILE = Path(__file__).with_name("grammar.yaml")
-
-Context = tuple[str, ...]
+Context = tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Stmt:
-    """How a statement with identifiers is written (see ``statements`` in grammar.yaml)."""
+    """A statement named by the words after its keyword (a list entry): ``unit 0``, ``from-zone A to-zone B``.
+    ``ids``: how many words follow the keyword; ``keys``: the key element per word, None for a fixed keyword word
+    between names (``to-zone``)."""
 
-    ids: int = 1
-    inline: bool = False
-    xml: str = "list"
-    keys: tuple[str | None, ...] = ("name",)
+    ids: int
+    keys: tuple[str | None, ...]
     hidden: bool = False
-    tail: tuple[str, ...] = ()
+    inline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class IdList:
-    """A container whose children are named by an identifier alone (see ``id_lists`` in grammar.yaml)."""
+    """A statement whose children are named by an identifier alone (``interfaces { ge-0/0/0 { } }``)."""
 
     xml: str
-    scope_top: bool = False
-    keywords: frozenset[str] = frozenset()
-    inline: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Grammar:
-    statements: dict[str, Stmt]
-    containers: frozenset[str]
-    id_lists: dict[str, IdList]
-    oneliner: frozenset[str]
-    flex: frozenset[str]
-    leaf_lists: frozenset[str]
-    value_elements: dict[str, str]
-    always_quoted: frozenset[str]
+def _sid(ctx: Context) -> int:
+    return ctx[-1] if ctx else sch.root()
 
 
-# Words that are keywords wherever they appear, even under an id list.
-ALWAYS_KEYWORDS = frozenset({"apply-groups", "apply-groups-except", "apply-macro"})
+def child_context(ctx: Context, tokens: tuple[str, ...]) -> Context:
+    """The context inside the statement ``tokens`` found in ``ctx`` (several schema statements when the words hold
+    more than one: ``family inet``)."""
+    sid = _sid(ctx)
+    i = 0
+    out = list(ctx)
+    while i < len(tokens):
+        if sid < 0:
+            break
+        cid, _kind, take = sch.step(sid, tokens, i, "policies" if tokens[i] == "from-zone" else "")
+        out.append(cid)
+        sid = cid
+        i += max(take, 1)
+        if cid < 0:
+            break
+    return tuple(out)
 
 
-@cache
-def grammar() -> Grammar:
-    try:
-        raw = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"grammar hints: {exc}",
-            path=str(_FILE),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from exc
-    if not isinstance(raw, dict) or raw.get("version") != 1:
-        raise InputError("grammar hints: expected version: 1", path=str(_FILE))
-    statements: dict[str, Stmt] = {}
-    for entry in raw["statements"]:
-        stmt = _stmt(entry)
-        for word in entry["words"]:
-            for where in entry.get("under") or [None]:
-                statements[f"{word}@{where}" if where else word] = stmt
-    id_lists = {
-        key: IdList(
-            xml=spec["xml"],
-            scope_top=spec.get("scope") == "top",
-            keywords=frozenset(spec.get("except", ())) | ALWAYS_KEYWORDS,
-            inline=bool(spec.get("inline")),
-        )
-        for key, spec in raw["id_lists"].items()
-    }
-    return Grammar(
-        statements=statements,
-        containers=frozenset(raw["containers"]),
-        id_lists=id_lists,
-        oneliner=frozenset(raw["oneliner"]),
-        flex=frozenset(raw["flex"]),
-        leaf_lists=frozenset(raw["leaf_lists"]),
-        value_elements=dict(raw.get("value_elements") or {}),
-        always_quoted=frozenset(raw.get("always_quoted") or ()),
-    )
-
-
-def _stmt(entry: dict[str, Any]) -> Stmt:
-    keys = entry.get("keys")
-    return Stmt(
-        ids=int(entry.get("ids", 1)),
-        inline=bool(entry.get("inline")),
-        xml=str(entry.get("xml", "list")),
-        keys=tuple(keys) if keys else ("name",),
-        hidden=bool(entry.get("hidden")),
-        tail=tuple(entry.get("tail", ())),
-    )
-
-
-def _keys(word: str, ctx: Context) -> tuple[str, ...]:
-    parent = ctx[-1] if ctx else "top"
-    if len(ctx) >= 2:
-        return (f"{word}@{ctx[-2]}/{parent}", f"{word}@{parent}", word)
-    if len(ctx) == 1:
-        return (f"{word}@top/{parent}", f"{word}@{parent}", word)
-    return (f"{word}@top", word)
-
-
-def _lookup(table: dict[str, Any] | frozenset[str], word: str, ctx: Context) -> Any:
-    for key in _keys(word, ctx):
-        if key in table:
-            return table[key] if isinstance(table, dict) else True
-    return None
-
-
-def statement(word: str, ctx: Context) -> Stmt | None:
-    """The hint for a statement starting with ``word`` in ``ctx``; None for a plain keyword."""
-    stmt = _lookup(grammar().statements, word, ctx)
-    return stmt if isinstance(stmt, Stmt) else None
-
-
-def is_container(word: str, ctx: Context) -> bool:
-    return bool(_lookup(grammar().containers, word, ctx))
-
-
-def is_oneliner(word: str, ctx: Context) -> bool:
-    return bool(_lookup(grammar().oneliner, word, ctx))
-
-
-def is_flex(word: str, ctx: Context) -> bool:
-    return bool(_lookup(grammar().flex, word, ctx))
-
-
-def is_leaf_list(word: str, ctx: Context) -> bool:
-    return bool(_lookup(grammar().leaf_lists, word, ctx))
-
-
-@lru_cache(maxsize=4096)
 def id_list(ctx: Context) -> IdList | None:
-    """The id-list hint when the statement at ``ctx`` holds identifier-named children (``interfaces``)."""
-    if not ctx:
+    """Set when the statement at ``ctx`` holds entries named by an identifier alone."""
+    sid = _sid(ctx)
+    sn = sch.node(sid)
+    if sn is None or sn.nameless < 0:
         return None
-    found = _lookup(grammar().id_lists, ctx[-1], ctx[:-1])
-    return found if isinstance(found, IdList) else None
+    name = next((k for k, v in sn.children.items() if v == sn.nameless), "name")
+    return IdList(xml=name)
+
+
+def _child(sid: int, word: str) -> int:
+    """A keyword's schema id, CLI aliases applied wherever the node holds their target (a context has ids only)."""
+    found = sch.child_id(sid, word)
+    if found < 0 and word in sch.ALIASES:
+        sn = sch.node(sid)
+        found = sn.children.get(sch.ALIASES[word], sch.UNKNOWN) if sn is not None else sch.UNKNOWN
+    return found
 
 
 def is_identifier(word: str, ctx: Context) -> bool:
     """Whether a statement starting with ``word`` directly inside ``ctx`` is named by an identifier only."""
-    idl = id_list(ctx)
-    return idl is not None and word not in idl.keywords
+    sid = _sid(ctx)
+    return id_list(ctx) is not None and _child(sid, word) < 0
 
 
-@lru_cache(maxsize=65536)
-def child_context(ctx: Context, tokens: tuple[str, ...]) -> Context:
-    """The context inside the statement ``tokens`` found in ``ctx``."""
-    if not tokens:
-        return ctx
-    idl = id_list(ctx)
-    if idl is not None and tokens[0] not in idl.keywords:
-        if idl.scope_top:
-            return ()
-        return (*ctx, ctx[-1] if idl.xml == "repeat" else idl.xml)
-    stmt = statement(tokens[0], ctx)
-    if stmt is not None and stmt.hidden:
-        return (*ctx, stmt.xml)
-    return (*ctx, tokens[0])
-
-
-def head_length(tokens: tuple[str, ...], start: int, ctx: Context) -> int:
-    """How many of ``tokens[start:]`` form the next statement's head when building structure from a set line.
-
-    Returns len(tokens) - start when the rest is one leaf statement.
-    """
-    rest = len(tokens) - start
-    word = tokens[start]
-    if is_identifier(word, ctx):
-        idl = id_list(ctx)
-        return rest if idl is not None and idl.inline else 1
-    stmt = statement(word, ctx)
-    if stmt is not None and stmt.inline:
-        return rest
-    if stmt is not None and stmt.ids:
-        return min(rest, 1 + stmt.ids)
-    # "name-server 10.0.0.1" is name-server { 10.0.0.1; }; "netconf ssh" is netconf { ssh; }
-    keyword_only = rest > 1 and (id_list((*ctx, word)) is not None or is_container(word, ctx))
-    return 1 if keyword_only or rest > 2 else rest
-
-
-def identity_length(tokens: tuple[str, ...], ctx: Context, is_leaf: bool) -> int:
-    """How many leading tokens name a statement (what ``deactivate``/``delete`` paths end with).
-
-    ``host-name r1`` is named by ``host-name``; ``unit 0`` by both words; ``address 10.0.0.1/24`` (a list) by both.
-    """
-    if not is_leaf:
-        return len(tokens)
-    word = tokens[0]
-    if is_identifier(word, ctx):
-        return 1
-    stmt = statement(word, ctx)
-    if stmt is not None:
-        if stmt.hidden:
-            return 1
-        if stmt.ids:
-            return min(len(tokens), 1 + stmt.ids)
-    if len(tokens) == 2 and not is_leaf_list(word, ctx) and not is_flex(word, ctx):
-        return 1
-    return len(tokens)
-
-
-def single_valued(tokens: tuple[str, ...], ctx: Context) -> bool:
-    """Whether a leaf like ``host-name r1`` holds one value, so a new ``host-name r2`` replaces it.
-
-    Without the schema: a two-word leaf whose keyword is not a known list, leaf-list or flexible statement.
-    """
-    if len(tokens) != 2:
-        return False
-    word = tokens[0]
-    if is_identifier(word, ctx) or is_leaf_list(word, ctx) or is_flex(word, ctx):
-        return False
-    stmt = statement(word, ctx)
-    return stmt is None or (stmt.ids == 0 and not stmt.hidden)
-
-
-@cache
-def renamed(tag: str, first_key: str) -> tuple[str, Stmt] | None:
-    """The statement written in XML as ``<tag>`` whose first key element is ``first_key`` (``<policy>`` with
-    ``<from-zone-name>`` is ``from-zone A to-zone B``), or None."""
-    for key, stmt in grammar().statements.items():
-        if stmt.xml == tag and not stmt.hidden and (stmt.ids == 0 or (stmt.keys and stmt.keys[0] == first_key)):
-            return key.split("@", 1)[0], stmt
-    return None
-
-
-@cache
-def hidden_tags() -> frozenset[str]:
-    """XML elements that stand for statements whose keyword is their identifier (syslog ``<contents>``)."""
-    return frozenset(stmt.xml for stmt in grammar().statements.values() if stmt.hidden)
-
-
-def value_element(ctx: Context) -> str | None:
-    """The XML element for a value-only child of the statement at ``ctx`` (``community`` in ``vrf-target``)."""
-    return grammar().value_elements.get(ctx[-1]) if ctx else None
-
-
-def always_quoted(word: str) -> bool:
-    """Whether the value after ``word`` is printed in quotes whatever it holds (encrypted passwords, secrets)."""
-    return word in grammar().always_quoted
+def statement(word: str, ctx: Context) -> Stmt | None:
+    """The list statement starting with the keyword ``word`` in ``ctx``, or None for anything else."""
+    sid = _sid(ctx)
+    cid = _child(sid, word)
+    sn = sch.node(cid)
+    if sn is None or sn.kind != sch.LIST:
+        return None
+    keys: list[str | None] = []
+    for n, key in enumerate(sn.keys):
+        if sch.key_keyword(sn, n) is not None:
+            keys.append(None)
+        keys.append(key)
+    return Stmt(ids=len(keys), keys=tuple(keys))

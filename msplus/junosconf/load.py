@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 from msplus.errors import InputError
-from msplus.junosconf import setform, textform
+from msplus.junosconf import schema, setform, textform
 from msplus.junosconf.node import Node, paused_gc
 from msplus.junosconf.tree import ConfigTree
 
 # Lines a paste may carry around the configuration: a CLI prompt with the command, "[edit]", "{master:0}".
 _PROMPT = re.compile(
-    r"^\s*(?:\S+@\S+[>#%]\s*(?:show|run|file)\b.*|\[edit[^\]]*\]"
+    r"^\s*(?:\S+@[^\s>#%]+[>#%](?:\s.*)?|show\s+configuration\b.*|\[edit[^\]]*\]"
     r"|\{(?:master|backup|primary|secondary|linecard|local)[^}]*\})\s*$"
 )
 _SET_VERBS = setform.VERBS - {"top", "up", "exit", "edit"}
@@ -70,6 +70,7 @@ def parse_set(data: str | bytes, source: str = "<config>", first_line: int = 1) 
     ``deactivate`` etc. of an absent path is kept in ``tree.warnings``."""
     text = _blank_prompts(textform.decode(data, source))
     root = Node((), [], None, 0, source)
+    root.schema = schema.root()
     tree = ConfigTree(root, source, "set")
     with paused_gc():
         for number, line in enumerate(text.split("\n"), first_line):

@@ -20,8 +20,9 @@ from contextlib import contextmanager
 INACTIVE = 1
 PROTECT = 2
 REPLACE = 4
+DELETE = 8  # a load file's "delete:" tag (XML operation="delete"): the statement is removed when loaded
 
-TAGS = {"inactive:": INACTIVE, "protect:": PROTECT, "replace:": REPLACE}
+TAGS = {"inactive:": INACTIVE, "protect:": PROTECT, "replace:": REPLACE, "delete:": DELETE}
 # "active:" and "unprotect:" are load-file tags that clear a flag; they never appear in output.
 CLEAR_TAGS = {"active:": INACTIVE, "unprotect:": PROTECT}
 
@@ -57,13 +58,19 @@ def quote_mask(tokens: tuple[str, ...]) -> int:
 
 
 def escape(value: str) -> str:
-    """Text (as in XML) to the form kept in tokens: inside quotes a double quote is written \\"."""
+    """Text (as in XML) to the form kept in tokens: inside quotes a double quote is written \\" and a backslash
+    \\\\ (the Junos quoting rules)."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
     return value.replace('"', '\\"') if '"' in value else value
+
+
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
 def unescape(value: str) -> str:
     """Token to plain text (as in XML)."""
-    return value.replace('\\"', '"') if '\\"' in value else value
+    return _ESCAPED.sub(r"\1", value) if "\\" in value else value
 
 
 class Node:
@@ -86,6 +93,7 @@ class Node:
         "lst",
         "parent",
         "quoted",
+        "schema",
         "source",
         "tokens",
     )
@@ -109,6 +117,7 @@ class Node:
         self.annotation: str | None = None
         self.group: str | None = None
         self._index: dict[str, list[Node]] | None = None
+        self.schema = -1  # id of the schema node (msplus.junosconf.schema); -1: a statement the schema lacks
 
     # --- what analyzers read -------------------------------------------------------------------------------------
     @property
@@ -232,14 +241,37 @@ class Node:
             self.parent._index = None
 
 
-def copy_node(node: Node, parent: Node | None, *, deep: bool = True) -> Node:
-    """A copy of ``node`` (and, when ``deep``, its subtree) attached to nothing: the caller adds it."""
-    dup = Node(node.tokens, None, parent, node.line, node.source)
+def copy_one(node: Node, parent: Node | None) -> Node:
+    """A copy of ``node`` alone (an empty child list for a container)."""
+    dup = Node(node.tokens, None if node.children is None else [], parent, node.line, node.source)
     dup.flags = node.flags
     dup.quoted = node.quoted
     dup.lst = node.lst
     dup.annotation = node.annotation
     dup.group = node.group
-    if node.children is not None:
-        dup.children = [copy_node(c, dup) for c in node.children] if deep else []
+    dup.schema = node.schema
     return dup
+
+
+def copy_node(node: Node, parent: Node | None, *, deep: bool = True) -> Node:
+    """A copy of ``node`` (and, when ``deep``, its subtree) attached to nothing: the caller adds it."""
+    return copy_tree(node, parent, deep=deep)
+
+
+def copy_tree(node: Node, parent: Node | None, *, deep: bool = True, skip: int = 0) -> Node:
+    """A copy of ``node`` and (when ``deep``) its subtree, leaving out statements flagged with any bit of ``skip``;
+    iterative, so the configuration's depth never meets Python's recursion limit."""
+    top = copy_one(node, parent)
+    if not deep or node.children is None:
+        return top
+    stack = [(node, top)]
+    while stack:
+        src, dst = stack.pop()
+        for c in src.children or ():
+            if c.flags & skip:
+                continue
+            dup = copy_one(c, dst)
+            dst.children.append(dup)  # type: ignore[union-attr]
+            if c.children:
+                stack.append((c, dup))
+    return top

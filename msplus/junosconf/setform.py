@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from msplus.errors import ConfigSyntaxError
-from msplus.junosconf import grammar
-from msplus.junosconf.node import INACTIVE, PROTECT, Node, copy_node, paused_gc
+from msplus.junosconf import schema as sch
+from msplus.junosconf.limits import limits
+from msplus.junosconf.node import DELETE, INACTIVE, PROTECT, Node, copy_node, paused_gc
+from msplus.junosconf.statements import attach
 
 _SET_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([\[\]])|(#)|([{};])|([^\s"\[\]{};]+))')
 VERBS = frozenset(
@@ -52,49 +54,66 @@ def _words(node: Node) -> list[str]:
 
 
 def write_set(root: Node) -> list[tuple[str, Node]]:
-    """Every set line (and deactivate/protect line) with the node it comes from, in configuration order."""
+    """Every set line (and deactivate/protect line) with the node it comes from, in configuration order.
+    Iterative: a stack of child iterators (each level's prefix built once; depth is bounded by limits.yaml)."""
     out: list[tuple[str, Node]] = []
+    append = out.append
+    flagged = INACTIVE | PROTECT
+    # (children iterator, prefix of its lines, the container it belongs to when its flag lines follow, its prefix)
+    stack: list[tuple[Iterator[Node], str, Node | None, str]] = [(iter(root.children or ()), "", None, "")]
     with paused_gc():
-        _walk(root.children or (), "", out)
+        while stack:
+            it, prefix, owner, owner_prefix = stack[-1]
+            for node in it:
+                words = _words(node) if node.quoted else node.tokens
+                flags = node.flags
+                if flags & DELETE:
+                    append(("delete " + prefix + " ".join(words[: _identity(node)]), node))
+                    continue
+                lst = node.lst
+                if lst is not None:
+                    start, end = lst
+                    head = prefix + " ".join(words[:start])
+                    tail = "".join(" " + w for w in words[end:])
+                    out.extend((f"set {head} {element}{tail}", node) for element in words[start:end])
+                elif node.children:
+                    inner = prefix + " ".join(words) + " "
+                    stack.append((iter(node.children), inner, node if flags & flagged else None, prefix))
+                    break
+                else:
+                    append(("set " + prefix + " ".join(words), node))
+                if flags & flagged:
+                    _flag_lines(node, prefix, words, out)
+            else:
+                stack.pop()
+                if owner is not None:
+                    _flag_lines(owner, owner_prefix, _words(owner) if owner.quoted else owner.tokens, out)
     return out
 
 
-def _walk(nodes: Sequence[Node], prefix: str, out: list[tuple[str, Node]]) -> None:
-    for node in nodes:
-        words = _words(node) if node.quoted else node.tokens
-        if node.lst is not None:
-            start, end = node.lst
-            head = prefix + " ".join(words[:start])
-            tail = "".join(" " + w for w in words[end:])
-            out.extend((f"set {head} {element}{tail}", node) for element in words[start:end])
-        elif node.children:
-            _walk(node.children, prefix + " ".join(words) + " ", out)
-        else:
-            out.append(("set " + prefix + " ".join(words), node))
-        if node.flags & (INACTIVE | PROTECT):
-            ident = prefix + " ".join(words[: _identity(node)])
-            if node.flags & INACTIVE:
-                out.append(("deactivate " + ident, node))
-            if node.flags & PROTECT:
-                out.append(("protect " + ident, node))
+def _flag_lines(node: Node, prefix: str, words: Sequence[str], out: list[tuple[str, Node]]) -> None:
+    if node.flags & (INACTIVE | PROTECT):
+        ident = prefix + " ".join(words[: _identity(node)])
+        if node.flags & INACTIVE:
+            out.append(("deactivate " + ident, node))
+        if node.flags & PROTECT:
+            out.append(("protect " + ident, node))
 
 
 def _identity(node: Node) -> int:
     if node.lst is not None:
         return node.lst[0]
-    return grammar.identity_length(node.tokens, context_of(node.parent), node.children is None)
+    if node.schema < 0:
+        return len(node.tokens) if node.children is not None else _unknown_identity(node.tokens)
+    return sch.identity_length(node.schema, node.tokens)
 
 
-def context_of(node: Node | None) -> grammar.Context:
-    """The grammar context inside ``node`` (the chain of schema keywords from the top)."""
-    chain: list[Node] = []
-    while node is not None and node.parent is not None:
-        chain.append(node)
-        node = node.parent
-    ctx: grammar.Context = ()
-    for n in reversed(chain):
-        ctx = grammar.child_context(ctx, n.tokens)
-    return ctx
+def _unknown_identity(tokens: tuple[str, ...]) -> int:
+    """A statement the schema lacks: a two-word leaf is named by its keyword (like a value), others by all words."""
+    return 1 if len(tokens) == 2 else len(tokens)
+
+
+_LEAVES = frozenset({sch.LEAF, sch.LEAF_LIST, sch.FLAG})
 
 
 # --- reading one command -------------------------------------------------------------------------------------------
@@ -113,6 +132,8 @@ def tokenize(line: str, lineno: int, source: str) -> Command | None:
     lists: list[tuple[int, int]] = []
     open_at = -1
     pos = 0
+    limit = limits()
+    _check_length(line, lineno, source)
     while pos < len(line):
         m = _SET_TOKEN.match(line, pos)
         if m is None:
@@ -137,8 +158,26 @@ def tokenize(line: str, lineno: int, source: str) -> Command | None:
         pos = m.end()
     if open_at >= 0:
         raise ConfigSyntaxError("'[' not closed", path=source, line=lineno, column=len(line) + 1)
+    if len(words) > limit.max_words:
+        column = len(" ".join(words[: limit.max_words + 1])) + 1
+        raise ConfigSyntaxError(
+            f"command of more than {limit.max_words} words (limit in limits.yaml)", path=source, line=lineno,
+            column=column,
+        )
     if not words:
         return None
+    return _command(words, quoted, lists, lineno, source)
+
+
+def _check_length(line: str, lineno: int, source: str) -> None:
+    limit = limits().max_line_length
+    if len(line) > limit:
+        raise ConfigSyntaxError(
+            f"line longer than {limit} characters (limit in limits.yaml)", path=source, line=lineno, column=limit + 1
+        )
+
+
+def _command(words: list[str], quoted: int, lists: list[tuple[int, int]], lineno: int, source: str) -> Command:
     verb = words[0]
     if verb not in VERBS or quoted & 1:
         raise ConfigSyntaxError(f"not a configuration command: {verb!r}", path=source, line=lineno, column=1)
@@ -156,6 +195,44 @@ def _bracket(bracket: str, open_at: int, count: int, lists: list[tuple[int, int]
         raise ConfigSyntaxError("misplaced ']'", path=source, line=lineno, column=col)
     lists.append((open_at, count))
     return -1
+
+
+def _set_source(first: Node, last: Node, source: str) -> None:
+    node: Node | None = last
+    while node is not None:
+        node.source = source
+        if node is first:
+            break
+        node = node.parent
+
+
+def _exclude(node: Node, cid: int, word: str) -> None:
+    """Remove siblings that sit in another case of a choice the new statement ``word`` is in (``disable`` and
+    ``enable``, ``next-hop`` and ``discard``): Junos keeps one case."""
+    sn = sch.node(node.schema)
+    if sn is None or not sn.choice or not node.children:
+        return
+    name = sch.ALIASES.get(word, word) if cid >= 0 and word not in sn.children else word
+    if cid >= 0 and name not in sn.children:
+        name = next((k for k, v in sn.children.items() if v == cid and k not in sn.keys), name)
+    tag = sn.choice.get(name)
+    if tag is None:
+        return
+    for c in list(node.children):
+        other = sn.choice.get(c.tokens[0]) if c.schema >= 0 else None
+        if other is not None and _exclusive(tag, other):
+            node.remove(c)
+
+
+def _exclusive(a: str, b: str) -> bool:
+    for x, y in zip(a.split(":"), b.split(":"), strict=False):
+        cx, _, kx = x.rpartition("/")
+        cy, _, ky = y.rpartition("/")
+        if cx != cy:
+            return False
+        if kx != ky:
+            return True
+    return False
 
 
 # --- finding statements by words -----------------------------------------------------------------------------------
@@ -290,110 +367,91 @@ class Applier:
         return SetResult("set", status, path, self.line, tuple(n for r in results for n in r.nodes))
 
     def set_words(self, toks: tuple[str, ...], quoted: int) -> SetResult:
-        """``set`` the statement(s) named by ``toks``; ``quoted`` bit i marks toks[i] as quoted."""
+        """``set`` the statement(s) named by ``toks``; ``quoted`` bit i marks toks[i] as quoted. Linear in the
+        number of words: each step looks up one statement among a node's children by its first word."""
         node = self.root
-        ctx: grammar.Context = ()
+        n = len(toks)
         i = 0
-        while i < len(toks):
-            step = self._existing(node, ctx, toks, i) or self._sibling(node, ctx, toks, i, quoted)
-            if isinstance(step, SetResult):
-                return step
-            if step is None:
-                new = self._build(node, ctx, toks, i, quoted)
+        while i < n:
+            sid = node.schema
+            if sid >= 0:
+                cid, kind, take = sch.step(sid, toks, i, node.tokens[0] if node.tokens else "")
+            else:
+                cid, kind, take = sch.UNKNOWN, "", n - i
+            words = toks[i : i + take]
+            last = i + take >= n
+            if not last and kind in _LEAVES:  # "file f size 10m": a leaf, then its siblings
+                if self._same(node, cid, kind, words, True, quoted >> i) is None:
+                    _exclude(node, cid, words[0])
+                    attach(node, words, quoted >> i, None, self.line, False)
+                i += take
+                continue
+            rest = toks[i:]
+            for c in node.index().get(rest[0], ()) if node.children and not last else ():
+                if c.schema < 0 and c.tokens == rest:  # set again, as the statement the schema lacks it was read as
+                    return SetResult("set", "exists", toks, self.line, (c,))
+            same = self._same(node, cid, kind, words, last, quoted >> i)
+            if isinstance(same, SetResult):
+                return SetResult("set", same.status, toks, self.line, same.nodes, same.old)
+            if same is None:
+                _exclude(node, cid, words[0])
+                first, new = attach(node, toks[i:], quoted >> i, None, self.line, False)
+                _set_source(first, new, self.src)
                 return SetResult("set", "added", toks, self.line, (new,))
-            node, ctx, i = step
+            if same.children is None:
+                if last:
+                    return SetResult("set", "exists", toks, self.line, (same,))
+                same.children = []  # a presence statement ("ssh;") that now gets options
+            node = same
+            i += take
         return SetResult("set", "exists", toks, self.line, (node,))
 
-    def _existing(
-        self, node: Node, ctx: grammar.Context, toks: tuple[str, ...], i: int
-    ) -> tuple[Node, grammar.Context, int] | SetResult | None:
-        """Step into the statement ``toks[i:]`` starts with, if it exists."""
-        rest = toks[i:]
-        for c in node.index().get(toks[i], ()) if node.children is not None else ():
-            k = len(c.tokens)
-            if c.lst is not None or k > len(rest) or c.tokens != rest[:k]:
-                continue
-            if c.children is None and k == len(rest):
-                return SetResult("set", "exists", toks, self.line, (c,))
-            if c.children is None:
-                c.children = []  # a presence leaf ("ssh;") that now gets options
-            return c, grammar.child_context(ctx, c.tokens), i + k
+    def _same(
+        self, node: Node, cid: int, kind: str, words: tuple[str, ...], last: bool, quoted: int
+    ) -> Node | SetResult | None:
+        """The statement ``words`` names among ``node``'s children (to step into), a result when the command ends
+        on an existing leaf (value replaced, list value added, already there), or None when it is new."""
+        if not node.children:
+            return None
+        index = node.index()
+        if kind == sch.LEAF_LIST and len(words) == 2:
+            for c in index.get(words[0], ()):
+                if c.children is None and c.schema == cid:
+                    return self._add_value(c, words, quoted >> 1 & 1)
+            return None
+        if kind == sch.LEAF and last and len(words) <= 2:
+            return self._same_leaf(node, cid, words, quoted)
+        for c in index.get(words[0], ()):
+            if c.tokens == words and c.lst is None:
+                return c
         return None
 
-    def _sibling(
-        self, node: Node, ctx: grammar.Context, toks: tuple[str, ...], i: int, quoted: int
-    ) -> tuple[Node, grammar.Context, int] | SetResult | None:
-        """A leaf with the same keyword: a list to add to, a value to replace, or a flexible statement."""
-        rest = toks[i:]
-        candidates = node.index().get(toks[i], ()) if node.children is not None else ()
+    def _same_leaf(self, node: Node, cid: int, words: tuple[str, ...], quoted: int) -> SetResult | None:
+        """A single-valued leaf: the same value (exists), another value (replaced), or none yet."""
+        if len(words) == 2:
+            candidates = [c for c in node.index().get(words[0], ()) if c.children is None and c.schema == cid]
+        else:  # a value written without keyword: "autonomous-system 65432"
+            candidates = [c for c in node.children or () if c.schema == cid and len(c.tokens) == 1]
         for c in candidates:
-            if c.lst is not None and c.children is None and self._add_element(c, rest, quoted >> i):
-                return SetResult("set", "added", toks, self.line, (c,))
-            if c.lst is not None and c.children is None and self._in_list(c, rest):
-                return SetResult("set", "exists", toks, self.line, (c,))
-        for c in candidates:
-            if c.children is not None or c.lst is not None or len(c.tokens) < 2:
-                continue
-            n = len(c.tokens)
-            if len(rest) == n and c.tokens[:-1] == rest[:-1] and self._list_word(c.tokens, ctx):
-                c.tokens = (*c.tokens, rest[-1])  # "members a" then "members b": members [ a b ]
-                c.quoted |= (quoted >> (i + n - 1) & 1) << n
-                c.lst = (n - 1, n + 1)
-                return SetResult("set", "added", toks, self.line, (c,))
-            if grammar.is_flex(c.tokens[0], ctx):
-                inner = Node(c.tokens[1:], None, c, c.line, c.source)
-                inner.quoted = c.quoted >> 1
-                c.tokens, c.quoted, c.children = c.tokens[:1], c.quoted & 1, [inner]
-                return c, grammar.child_context(ctx, c.tokens), i + 1
-            if len(rest) == 2 and grammar.single_valued(c.tokens, ctx):
-                old = c.tokens
-                c.tokens, c.quoted, c.line, c.source = rest, quoted >> i & 3, self.line, self.src
-                return SetResult("set", "replaced", toks, self.line, (c,), old)
+            if c.tokens == words:
+                return SetResult("set", "exists", words, self.line, (c,))
+            old = c.tokens
+            c.retokened(words)
+            c.quoted = quoted & ((1 << len(words)) - 1)
+            c.line, c.source = self.line, self.src
+            return SetResult("set", "replaced", words, self.line, (c,), old)
         return None
 
-    @staticmethod
-    def _list_word(tokens: tuple[str, ...], ctx: grammar.Context) -> bool:
-        """Whether the next-to-last word of a leaf holds a list of values (``community c members 65000:1``)."""
-        inner = grammar.child_context(ctx, tokens[:1]) if len(tokens) > 2 else ctx
-        return grammar.is_leaf_list(tokens[-2], inner)
-
-    @staticmethod
-    def _in_list(c: Node, rest: tuple[str, ...]) -> bool:
-        start, end = c.lst  # type: ignore[misc]
-        return (
-            len(rest) == start + 1 + len(c.tokens) - end
-            and rest[:start] == c.tokens[:start]
-            and rest[start + 1 :] == c.tokens[end:]
-            and rest[start] in c.tokens[start:end]
-        )
-
-    @staticmethod
-    def _add_element(c: Node, rest: tuple[str, ...], quoted: int) -> bool:
-        """Add ``rest``'s value to the list leaf ``c`` if ``rest`` names another element of it."""
-        start, end = c.lst  # type: ignore[misc]
-        if len(rest) != start + 1 + len(c.tokens) - end or rest[:start] != c.tokens[:start]:
-            return False
-        if rest[start + 1 :] != c.tokens[end:] or rest[start] in c.tokens[start:end]:
-            return False
-        c.tokens = (*c.tokens[:end], rest[start], *c.tokens[end:])
-        c.quoted = (c.quoted & ((1 << end) - 1)) | ((quoted >> start & 1) << end) | ((c.quoted >> end) << (end + 1))
+    def _add_value(self, c: Node, words: tuple[str, ...], value_quoted: int) -> SetResult:
+        """Add a value to a leaf-list (``members a`` then ``members b``: members [ a b ])."""
+        value = words[1]
+        start, end = c.lst if c.lst is not None else (1, len(c.tokens))
+        if value in c.tokens[start:end]:
+            return SetResult("set", "exists", words, self.line, (c,))
+        c.tokens = (*c.tokens[:end], value, *c.tokens[end:])
+        c.quoted = (c.quoted & ((1 << end) - 1)) | (value_quoted << end) | ((c.quoted >> end) << (end + 1))
         c.lst = (start, end + 1)
-        return True
-
-    def _build(self, node: Node, ctx: grammar.Context, toks: tuple[str, ...], i: int, quoted: int) -> Node:
-        """Create the statements for ``toks[i:]`` under ``node``, grouped as the grammar hints say."""
-        while True:
-            k = grammar.head_length(toks, i, ctx)
-            words = toks[i : i + k]
-            leaf = i + k >= len(toks)
-            new = Node(words, None if leaf else [], node, self.line, self.src)
-            new.quoted = quoted >> i & ((1 << k) - 1)
-            node.add(new)
-            if leaf:
-                return new
-            ctx = grammar.child_context(ctx, words)
-            node = new
-            i += k
+        return SetResult("set", "added", words, self.line, (c,))
 
     # delete, deactivate, activate, protect, unprotect ----------------------------------------------------------------
     def _flag(self, verb: str, path: tuple[str, ...]) -> SetResult:

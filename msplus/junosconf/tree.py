@@ -44,7 +44,7 @@ class ConfigTree:
     def iter(self) -> Iterator[Node]:
         """Every statement, depth first in configuration order."""
         for child in self.children:
-            yield from child.iter()
+            yield from child.iter()  # Node.iter is iterative
 
     def find(self, path: PathLike) -> Node | None:
         """The first statement at ``path`` (words as in a set line: ``["interfaces", "ge-0/0/0", "unit", "0"]`` or
@@ -83,6 +83,32 @@ class ConfigTree:
         values = self.values(path)
         return values[0] if values else None
 
+    def cluster_node(self, hostname: str | None) -> str | None:
+        """The chassis cluster node ("node0"/"node1") whose group sets ``system host-name`` to ``hostname`` (how a
+        snapshot's device, known by its host name, tells which node it is), or None."""
+        if not hostname:
+            return None
+        for name in ("node0", "node1"):
+            group = self.root.child("groups", name)
+            system = group.child("system") if group is not None else None
+            host = next((c for c in system.children_named("host-name") if len(c.tokens) == 2), None) if system else None
+            if host is not None and host.tokens[1] == hostname:
+                return name
+        return None
+
+    def unknown(self) -> list[Node]:
+        """Statements the schema (see msplus.junosconf.schema) does not know, outermost only: kept as written,
+        listed so a review can say what it could not interpret."""
+        out: list[Node] = []
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            if node.schema < 0:
+                out.append(node)
+            elif node.children:
+                stack.extend(reversed(node.children))
+        return out
+
     # --- forms ---------------------------------------------------------------------------------------------------
     def set_lines(self) -> list[tuple[str, Node]]:
         """``show configuration | display set``: each line with the node it comes from (node.line, node.source)."""
@@ -101,9 +127,11 @@ class ConfigTree:
         return xmlform.write_xml(self.root)
 
     # --- views and edits -----------------------------------------------------------------------------------------
-    def effective(self) -> ConfigTree:
-        """A new tree with groups inherited and inactive statements left out (see msplus.junosconf.inherit)."""
-        root, warnings = inherit.effective(self.root, self.source)
+    def effective(self, node: str | None = None) -> ConfigTree:
+        """A new tree with groups inherited and inactive statements left out (see msplus.junosconf.inherit).
+        ``node``: the chassis cluster node ("node0"/"node1") the configuration came from, for
+        ``apply-groups "${node}"``."""
+        root, warnings = inherit.effective(self.root, self.source, node)
         tree = ConfigTree(root, self.source, self.form)
         tree.warnings = [*self.warnings, *warnings]
         return tree

@@ -4,25 +4,42 @@ Reading accepts the reply as customers paste it (through msplus.xmlsafe.parse_pa
 lines and ``]]>]]>`` tolerated, undeclared ``junos:`` prefixes), with or without ``<rpc-reply>``, and also the text
 and set forms wrapped in XML (``<configuration-text>``, ``<configuration-output>``, ``<configuration-set>``).
 
-XML names every element, where curly text leaves some keywords out (``ge-0/0/0 {`` is ``<interface><name>``) and
-puts some options on one line (``route 0.0.0.0/0 next-hop 10.0.0.1;``). The grammar hints map between the two; a
-statement the hints do not know is mapped generically (``<keyword>value</keyword>``, ``<keyword><name>id</name>``).
+Junos XML names every schema node: a container is an element; a list entry is an element holding its keys as
+elements first (``<interface><name>ge-0/0/0</name>``, the list keyword written or not in curly text); a leaf-list
+value, one element each; a flag, an empty element; a leaf written without keyword in curly text
+(``autonomous-system 65432``) is still its element (``<as-number>``). ``inactive="inactive"``,
+``protect="protect"``, ``replace="replace"`` and ``delete="delete"`` (or ``operation="delete"``) are attributes.
+A statement the schema does not know is mapped generically (``<keyword>value</keyword>``,
+``<keyword><name>id</name>...``) and marked unknown; words that cannot be element names go into
+``<unknown-statement words="..."/>``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from lxml import etree
 
 from msplus import xmlsafe
 from msplus.errors import ConfigSyntaxError, MalformedReplyError
-from msplus.junosconf import grammar
-from msplus.junosconf.node import INACTIVE, PROTECT, REPLACE, Node, escape, paused_gc, quote_mask, unescape
+from msplus.junosconf import schema as sch
+from msplus.junosconf.limits import limits
+from msplus.junosconf.node import (
+    DELETE,
+    INACTIVE,
+    PROTECT,
+    REPLACE,
+    Node,
+    escape,
+    needs_quotes,
+    paused_gc,
+    quote_mask,
+    unescape,
+)
 
 JUNOS_NS = "http://xml.juniper.net/junos/*/junos"
-_FLAG_ATTRS = {"inactive": INACTIVE, "protect": PROTECT, "replace": REPLACE}
+_FLAG_ATTRS = {"inactive": INACTIVE, "protect": PROTECT, "replace": REPLACE, "delete": DELETE}
+UNKNOWN_TAG = "unknown-statement"  # words of a statement the schema lacks that are no XML names
 _WRAPPED = {"configuration-text": "text", "configuration-output": "text", "configuration-set": "set"}
 _XML_NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
 _WHERE = re.compile(r":(\d+|None):(\d+|None): (.*)$", re.DOTALL)
@@ -82,10 +99,11 @@ def wrapped_form(el: etree._Element) -> str | None:
 
 
 def read_xml(el: etree._Element, source: str, offset: int) -> Node:
-    """Build the tree from a ``<configuration>`` element."""
+    """Build the tree from a ``<configuration>`` element (iteratively: lxml already bounds the depth)."""
     root = Node((), [], None, 0, source)
+    root.schema = sch.root()
     with paused_gc():
-        _Reader(source, offset).children(_elements(el), root, ())
+        _Reader(source, offset).run(el, root)
     return root
 
 
@@ -99,156 +117,120 @@ def _text(el: etree._Element) -> str:
     return text.strip() if "\n" in text or not text.strip() else text
 
 
-def _is_value(el: etree._Element) -> bool:
-    """A leaf element holding text (a key, a value, a leaf-list element)."""
-    return bool(_text(el)) and not any(isinstance(c.tag, str) for c in el)
-
-
 class _Reader:
     def __init__(self, source: str, offset: int) -> None:
         self.source = source
         self.offset = offset
+        self.max_depth = limits().max_depth
 
-    def children(self, kids: list[etree._Element], parent: Node, ctx: grammar.Context) -> None:
-        annotation: str | None = None
-        i = 0
-        while i < len(kids):
-            kid = kids[i]
-            tag = xmlsafe.local(kid.tag)
-            if tag == "comment" and "junos" in kid.tag.split("}", 1)[0]:
-                text = _text(kid)
-                if text.startswith("/*") and text.endswith("*/"):
-                    text = text[2:-2].strip()
-                annotation = text if annotation is None else f"{annotation}\n{text}"
-                i += 1
-                continue
-            if tag == "undocumented":
-                self.children(_elements(kid), parent, ctx)
-                i += 1
-                continue
-            run = 1
-            if _is_value(kid):
-                while i + run < len(kids) and xmlsafe.local(kids[i + run].tag) == tag and _is_value(kids[i + run]):
-                    run += 1
-            node = self.element(kids[i : i + run], parent, ctx)
-            if annotation is not None:
-                node.annotation = annotation
-                annotation = None
-            i += run
+    def run(self, top: etree._Element, root: Node) -> None:
+        work: list[tuple[list[etree._Element], Node, int]] = [(_elements(top), root, 0)]
+        while work:
+            kids, parent, depth = work.pop()
+            if depth > self.max_depth:
+                line = (kids[0].sourceline or 0) + self.offset if kids else None
+                raise ConfigSyntaxError(
+                    f"statements nested more than {self.max_depth} deep (limit in limits.yaml)", path=self.source,
+                    line=line,
+                )
+            annotation: str | None = None
+            i = 0
+            while i < len(kids):
+                kid = kids[i]
+                tag = xmlsafe.local(kid.tag)
+                if tag == "comment" and _annotation(kid, parent):
+                    text = _text(kid)
+                    if text.startswith("/*") and text.endswith("*/"):
+                        text = text[2:-2].strip()
+                    annotation = text if annotation is None else f"{annotation}\n{text}"
+                    i += 1
+                    continue
+                if tag == "undocumented":
+                    kids[i : i + 1] = _elements(kid)
+                    continue
+                node, inner, used = self.element(kids, i, tag, parent)
+                if annotation is not None:
+                    node.annotation = annotation
+                    annotation = None
+                if inner:
+                    work.append((inner, node, depth + 1))
+                i += used
 
-    def element(self, els: list[etree._Element], parent: Node, ctx: grammar.Context) -> Node:
-        el = els[0]
-        tag = xmlsafe.local(el.tag)
-        if len(els) > 1:  # a leaf-list: <members>a</members><members>b</members>
-            values = tuple(escape(_text(e)) for e in els)
-            return self.make(parent, (tag, *values), None, el, lst=(1, 1 + len(values)))
-        x = _Element(el, tag, _elements(el), parent, ctx)
-        if not x.kids:
-            text = _text(el)
-            if text and tag == grammar.value_element(ctx):  # <vrf-target><community>target:1:1</community>
-                return self.make(parent, (escape(text),), None, el)
-            return self.make(parent, (tag, escape(text)) if text else (tag,), None, el)
-        for handler in (self._id_entry, self._hidden_entry, self._renamed, self._nest, self._keyed):
-            node = handler(x)
-            if node is not None:
-                return node
-        return self.block(x, x.kids, (tag, *x.extra), inline=False)
+    def element(
+        self, kids: list[etree._Element], i: int, tag: str, parent: Node
+    ) -> tuple[Node, list[etree._Element], int]:
+        """The node for ``kids[i]`` (and following elements of a leaf-list), the elements to read inside it, and
+        how many elements it used."""
+        el = kids[i]
+        sid = parent.schema
+        cid = sch.schema().nodes[sid].children.get(tag, sch.UNKNOWN) if sid >= 0 else sch.UNKNOWN
+        inner = _elements(el)
+        if cid < 0:
+            return self.unknown(el, tag, inner, parent)
+        sn = sch.schema().nodes[cid]
+        kind = sn.kind
+        if kind in (sch.CONTAINER, sch.LIST, sch.FLAG) and not inner and _text(el):
+            return self.unknown(el, tag, inner, parent)  # words where the schema has none: kept as written
+        word = sch.XML_TO_CLI.get(tag, tag) if tag in sch.XML_TO_CLI and _alias_here(tag, parent) else tag
+        if kind == sch.LEAF_LIST:
+            return self.leaf_list(kids, i, word, parent, cid)
+        if kind in (sch.FLAG, sch.LEAF):
+            flag = kind == sch.FLAG
+            return (self.make(parent, (word,), None, el, cid) if flag else self.leaf(el, word, sn, parent, cid)), [], 1
+        if kind == sch.LIST:
+            tokens, rest = _list_words(sn, word, inner)
+            nameless = bool(sn.flags & sch.NAMELESS)
+            if nameless:
+                tokens = tokens[1:]
+            node = self.make(parent, tokens, [] if rest else None, el, cid, values=0 if nameless else 1)
+            return node, rest, 1
+        return self.make(parent, (word,), [] if inner else None, el, cid), inner, 1
 
-    def _id_entry(self, x: _Element) -> Node | None:
-        """<interfaces><interface><name>ge-0/0/0</name>: ``ge-0/0/0 {``; <name-server><name>10.0.0.1</name>: an
-        entry of ``name-server { }``."""
-        if not x.valued:
-            return None
-        idl = grammar.id_list(x.ctx)
-        if idl is not None and idl.xml == x.tag:
-            return self.block(x, x.kids[1:], x.key + x.extra, inline=idl.inline)
-        repeat = grammar.id_list((*x.ctx, x.tag)) if x.key_tag == "name" else None
-        if repeat is None:
-            return None
-        holder = self.holder(x.parent, x.tag, x.el)
-        return self.block(x, x.kids[1:], x.key + x.extra, inline=repeat.inline, parent=holder, ctx=(*x.ctx, x.tag))
+    def leaf_list(
+        self, kids: list[etree._Element], i: int, word: str, parent: Node, cid: int
+    ) -> tuple[Node, list[etree._Element], int]:
+        """Consecutive elements of a leaf-list: one statement (``members [ a b ]``)."""
+        el = kids[i]
+        run = 1
+        while i + run < len(kids) and kids[i + run].tag == el.tag and not _elements(kids[i + run]):
+            run += 1
+        values = tuple(escape(_text(k)) for k in kids[i : i + run])
+        node = self.make(parent, (word, *values), None, el, cid, values=1)
+        if run > 1:
+            node.lst = (1, 1 + run)
+        return node, [], run
 
-    def _hidden_entry(self, x: _Element) -> Node | None:
-        """Syslog <contents><name>any</name><notice/></contents>: ``any notice;``."""
-        if not x.keyed or x.tag not in grammar.hidden_tags():
-            return None
-        stmt = grammar.statement(x.key[0], x.ctx)
-        if stmt is None or not stmt.hidden:
-            return None
-        return self.block(x, x.kids[1:], x.key + x.extra, inline=stmt.inline)
-
-    def _renamed(self, x: _Element) -> Node | None:
-        """<policy><from-zone-name>A</from-zone-name><to-zone-name>B</...>: ``from-zone A to-zone B {``."""
-        found = grammar.renamed(x.tag, x.key_tag) if x.valued else None
-        if found is None:
-            return None
-        word, stmt = found
-        head = [word]
-        rest = list(x.kids)
-        for i, key in enumerate(stmt.keys[: stmt.ids]):
-            if key is None:
-                following = stmt.keys[i + 1] if i + 1 < len(stmt.keys) else None
-                head.append(str(following or "").removesuffix("-name"))
-            elif rest and xmlsafe.local(rest[0].tag) == key:
-                head.append(escape(_text(rest.pop(0))))
-        for name in stmt.tail:  # ieee-802.3ad <bundle>ae0</bundle> is "802.3ad ae0"
-            if rest and xmlsafe.local(rest[0].tag) == name and _is_value(rest[0]):
-                head.append(escape(_text(rest.pop(0))))
-        return self.block(x, rest, tuple(head), inline=stmt.inline)
-
-    def _nest(self, x: _Element) -> Node | None:
-        """<family><inet>...</inet></family>: ``family inet {``."""
-        stmt = grammar.statement(x.tag, x.ctx)
-        if stmt is None or stmt.xml != "nest":
-            return None
-        node = x.parent
-        for kid in x.kids:
-            inner = _Element(kid, xmlsafe.local(kid.tag), _elements(kid), x.parent, x.ctx)
-            node = self.block(inner, inner.kids, (x.tag, inner.tag), inline=False)
-            _flags(x.el, node)
+    def leaf(self, el: etree._Element, word: str, sn: sch.SchemaNode, parent: Node, cid: int) -> Node:
+        text = escape(_text(el))
+        if sn.flags & sch.NOKEYWORD:
+            return self.make(parent, (text,), None, el, cid, values=0)
+        node = self.make(parent, (word, text) if text else (word,), None, el, cid, values=1)
+        if text and word in sch.ALWAYS_QUOTED:
+            node.quoted |= 2  # secrets are printed in quotes whatever they hold
         return node
 
-    def _keyed(self, x: _Element) -> Node | None:
-        """<unit><name>0</name>...: ``unit 0 {``."""
-        stmt = grammar.statement(x.tag, x.ctx)
-        if not x.keyed or x.key_tag not in (stmt.keys if stmt is not None else ("name",)):
-            return None
-        head = (x.tag, *x.key, *x.extra)
-        rest = x.kids[1:]
-        for name in stmt.tail if stmt is not None else ():  # address-book <address><name>A</name><ip-prefix>
-            if rest and xmlsafe.local(rest[0].tag) == name and _is_value(rest[0]):
-                head = (*head, escape(_text(rest[0])))
-                rest = rest[1:]
-        return self.block(x, rest, head, inline=bool(stmt and stmt.inline))
+    def unknown(
+        self, el: etree._Element, tag: str, inner: list[etree._Element], parent: Node
+    ) -> tuple[Node, list[etree._Element], int]:
+        """An element the schema lacks: kept with its words (``<a>b c</a>``: ``a b c``), marked unknown."""
+        if tag == UNKNOWN_TAG:
+            from msplus.junosconf.setform import tokenize
 
-    def block(
-        self,
-        x: _Element,
-        kids: list[etree._Element],
-        head: tuple[str, ...],
-        *,
-        inline: bool,
-        parent: Node | None = None,
-        ctx: grammar.Context | None = None,
-    ) -> Node:
-        """A statement with words ``head`` whose other children are ``kids``: on one line when ``inline`` and they
-        are all plain options, else a block."""
-        parent = x.parent if parent is None else parent
-        ctx = x.ctx if ctx is None else ctx
-        if not kids or (inline and all(_is_plain(k) for k in kids)):
-            words, lst = _inline_words(head, kids)
-            if lst != (-1, -1):
-                return self.make(parent, words, None, x.el, lst=lst)
-        node = self.make(parent, head, [], x.el)
-        self.children(kids, node, grammar.child_context(ctx, head))
-        return node
-
-    def holder(self, parent: Node, tag: str, el: etree._Element) -> Node:
-        """The container a repeated list element's entries go into (``name-server { ... }``)."""
-        children = parent.children or []
-        if children and children[-1].tokens == (tag,) and children[-1].children is not None:
-            return children[-1]
-        return self.make(parent, (tag,), [], el, flags=False)
+            line = (el.sourceline or 0) + self.offset
+            cmd = tokenize("set " + el.get("words", ""), line, self.source)
+            words = tuple(cmd.words) if cmd is not None and cmd.words else (tag,)
+            node = self.make(parent, words, [] if inner else None, el, sch.UNKNOWN)
+            node.quoted = cmd.quoted if cmd is not None else 0
+            return node, inner, 1
+        text = _text(el)
+        if inner:
+            first = inner[0]
+            if xmlsafe.local(first.tag) == "name" and not _elements(first) and _text(first):
+                words = (tag, *(escape(w) for w in _text(first).split()))
+                return self.make(parent, words, [] if inner[1:] else None, el, sch.UNKNOWN, values=1), inner[1:], 1
+            return self.make(parent, (tag,), [], el, sch.UNKNOWN), inner, 1
+        words = (tag, *(escape(w) for w in text.split())) if text else (tag,)
+        return self.make(parent, words, None, el, sch.UNKNOWN, values=1), [], 1
 
     def make(
         self,
@@ -256,60 +238,52 @@ class _Reader:
         tokens: tuple[str, ...],
         children: list[Node] | None,
         el: etree._Element,
+        sid: int,
         *,
-        lst: tuple[int, int] | None = None,
-        flags: bool = True,
+        values: int | None = None,
     ) -> Node:
+        """A node under ``parent``; ``values``: index of the first value word (quoted where Junos quotes)."""
         node = Node(tokens, children, parent, (el.sourceline or 0) + self.offset, self.source)
-        node.quoted = quote_mask(tokens)
-        if len(tokens) == 2 and grammar.always_quoted(tokens[0]):
-            node.quoted |= 2
-        node.lst = lst
-        if flags:
-            _flags(el, node)
+        node.schema = sid
+        if values is not None:
+            node.quoted = quote_mask(tokens[values:]) << values
+        _flags(el, node)
         parent.add(node)
         return node
 
 
-class _Element:
-    """An element being read, with what the handlers look at."""
-
-    __slots__ = ("ctx", "el", "extra", "key", "key_tag", "keyed", "kids", "parent", "tag", "valued")
-
-    def __init__(
-        self, el: etree._Element, tag: str, kids: list[etree._Element], parent: Node, ctx: grammar.Context
-    ) -> None:
-        self.el = el
-        self.tag = tag
-        self.kids = kids
-        self.parent = parent
-        self.ctx = ctx
-        self.extra = tuple(escape(w) for w in _text(el).split()) if kids else ()  # words with no XML form
-        self.key_tag = xmlsafe.local(kids[0].tag) if kids else ""
-        self.valued = bool(kids) and _is_value(kids[0])
-        self.keyed = self.valued and not grammar.is_container(tag, ctx)
-        self.key: tuple[str, ...] = (escape(_text(kids[0])),) if kids else ()
+def _annotation(el: etree._Element, parent: Node) -> bool:
+    """``<junos:comment>``, or ``<comment>/* ... */</comment>`` where the schema has no comment statement (PyEZ
+    removes namespaces from replies)."""
+    if "junos" in el.tag.split("}", 1)[0]:
+        return True
+    text = _text(el)
+    sn = sch.node(parent.schema)
+    return text.startswith("/*") and text.endswith("*/") and (sn is None or "comment" not in sn.children)
 
 
-def _inline_words(head: tuple[str, ...], kids: list[etree._Element]) -> tuple[tuple[str, ...], tuple[int, int] | None]:
-    """A statement's words with its options on the same line; a repeated option is a list (``members [ a b ]``).
-    The span is (-1, -1) when the options do not fit on one line (two lists)."""
-    words = list(head)
-    lst: tuple[int, int] | None = None
-    i = 0
-    while i < len(kids):
-        tag = xmlsafe.local(kids[i].tag)
-        run = 1
-        while i + run < len(kids) and xmlsafe.local(kids[i + run].tag) == tag and _text(kids[i + run]):
-            run += 1
-        words.append(tag)
-        if run > 1:
-            if lst is not None:
-                return (), (-1, -1)
-            lst = (len(words), len(words) + run)
-        words.extend(escape(_text(k)) for k in kids[i : i + run] if _text(k))
-        i += run
-    return tuple(words), lst
+def _alias_here(tag: str, parent: Node) -> bool:
+    parents = sch.ALIAS_PARENTS.get(tag)
+    return parents is None or (bool(parent.tokens) and parent.tokens[0] in parents)
+
+
+def _list_words(
+    sn: sch.SchemaNode, word: str, inner: list[etree._Element]
+) -> tuple[tuple[str, ...], list[etree._Element]]:
+    """A list entry's words from its key elements (``from-zone A to-zone B`` for a security policy) and the
+    elements left for its children."""
+    words = [word]
+    rest = list(inner)
+    for n, key in enumerate(sn.keys):
+        at = next((j for j, k in enumerate(rest) if xmlsafe.local(k.tag) == key and not _elements(k)), None)
+        if at is None:
+            continue
+        value = escape(_text(rest.pop(at)))
+        keyword = sch.key_keyword(sn, n)
+        if keyword is not None:
+            words.append(keyword)
+        words.append(value)
+    return tuple(words), rest
 
 
 def _flags(el: etree._Element, node: Node) -> None:
@@ -317,130 +291,103 @@ def _flags(el: etree._Element, node: Node) -> None:
         local = xmlsafe.local(name)
         if local in _FLAG_ATTRS and value == local:
             node.flags |= _FLAG_ATTRS[local]
+        elif local == "operation" and value in _FLAG_ATTRS:
+            node.flags |= _FLAG_ATTRS[value]
         elif local == "group":
             node.group = value
-
-
-def _is_plain(el: etree._Element) -> bool:
-    return not any(isinstance(c.tag, str) for c in el) and not any(xmlsafe.local(a) in _FLAG_ATTRS for a in el.attrib)
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
 def write_xml(root: Node) -> str:
     """The tree as a ``<configuration>`` document (the junos: namespace declared for annotations)."""
     conf = etree.Element("configuration", nsmap={"junos": JUNOS_NS})
-    _Writer().nodes(root.children or (), conf, ())
+    work: list[tuple[Node, etree._Element]] = [(c, conf) for c in reversed(root.children or ())]
+    while work:
+        node, parent = work.pop()
+        if node.annotation is not None:
+            etree.SubElement(parent, f"{{{JUNOS_NS}}}comment").text = f"/* {node.annotation} */"
+        el = _element(node, parent)
+        if el is not None and node.children:
+            work.extend((c, el) for c in reversed(node.children))
     etree.indent(conf, space="    ")
     return etree.tostring(conf, encoding="unicode") + "\n"
 
 
-def _comment(parent: etree._Element, node: Node) -> None:
-    if node.annotation is not None:
-        etree.SubElement(parent, f"{{{JUNOS_NS}}}comment").text = f"/* {node.annotation} */"
+def _element(node: Node, parent: etree._Element) -> etree._Element | None:
+    """Write ``node``'s own element(s) under ``parent``; the element its children go in (None for a leaf-list)."""
+    toks = [unescape(t) for t in node.tokens]
+    sn = sch.node(node.schema)
+    if sn is None:
+        return _unknown(node, toks, parent)
+    kind = sn.kind
+    name = sch.xml_name(node.parent.schema if node.parent is not None else -1, toks[0])
+    if kind == sch.LEAF_LIST:
+        for value in toks[1:]:
+            _flagged(etree.SubElement(parent, name), node).text = value
+        return None
+    if kind == sch.LEAF:
+        if sn.flags & sch.NOKEYWORD and node.parent is not None:
+            leaf = _nokeyword_name(node)
+            _flagged(etree.SubElement(parent, leaf), node).text = toks[0]
+        else:
+            el = _flagged(etree.SubElement(parent, name), node)
+            if len(toks) > 1:
+                el.text = " ".join(toks[1:])
+        return None
+    if kind == sch.LIST:
+        nameless = bool(sn.flags & sch.NAMELESS)
+        list_name = _list_name(node) if nameless else name
+        el = _flagged(etree.SubElement(parent, list_name), node)
+        values = toks if nameless else toks[1:]
+        j = 0
+        for n, key in enumerate(sn.keys):
+            if j >= len(values):
+                break
+            if sch.key_keyword(sn, n) is not None:
+                j += 1  # the key's keyword ("to-zone")
+            if j < len(values):
+                etree.SubElement(el, key).text = values[j]
+            j += 1
+        return el
+    return _flagged(etree.SubElement(parent, name), node)
 
 
-class _Writer:
-    def nodes(self, nodes: Sequence[Node], parent: etree._Element, ctx: grammar.Context) -> None:
-        idl = grammar.id_list(ctx)
-        for node in nodes:
-            _comment(parent, node)
-            if idl is not None and node.tokens[0] not in idl.keywords:
-                tag = ctx[-1] if idl.xml == "repeat" else idl.xml
-                self.entry(node, _flagged(etree.SubElement(parent, tag), node), ctx)
-            else:
-                self.statement(node, parent, ctx)
+def _list_name(node: Node) -> str:
+    """The XML name of a nameless list entry (``interface`` for ``ge-0/0/0`` under ``interfaces``)."""
+    parent = node.parent
+    psn = sch.node(parent.schema) if parent is not None else None
+    if psn is not None:
+        for name, cid in psn.children.items():
+            if cid == node.schema and psn.nameless == cid:
+                return name
+        for name, cid in psn.children.items():
+            if cid == node.schema:
+                return name
+    return "name"
 
-    def entry(self, node: Node, el: etree._Element, ctx: grammar.Context) -> None:
-        """An entry of an id list: ``<name>`` first, then its options and children."""
-        toks = [unescape(t) for t in node.tokens]
-        etree.SubElement(el, "name").text = toks[0]
-        self.tail(el, toks, 1, node)
-        if node.children:
-            self.nodes(node.children, el, grammar.child_context(ctx, node.tokens))
 
-    def statement(self, node: Node, parent: etree._Element, ctx: grammar.Context) -> None:
-        toks = [unescape(t) for t in node.tokens]
-        word = toks[0]
-        inner = grammar.child_context(ctx, node.tokens)
-        sub = grammar.id_list(inner) if node.children is not None and len(toks) == 1 else None
-        if sub is not None and sub.xml == "repeat":  # name-server { a; b; } -> <name-server><name>a</name>...
-            for child in node.children or ():
-                _comment(parent, child)
-                el = _flagged(_flagged(etree.SubElement(parent, word), node), child)
-                if child.tokens[0] in sub.keywords:
-                    self.statement(child, el, inner)
-                else:
-                    self.entry(child, el, inner)
-            return
-        if grammar.value_element(ctx) and len(toks) == 1 and node.children is None and not _XML_NAME.match(word):
-            _flagged(etree.SubElement(parent, str(grammar.value_element(ctx))), node).text = word
-            return
-        if not _XML_NAME.match(word) and grammar.statement(word, ctx) is None:  # no XML form: text of the parent
-            parent.text = f"{parent.text} {' '.join(toks)}" if parent.text else " ".join(toks)
-            return
-        el, start = self.head(node, toks, parent, ctx)
-        if el is None:
-            return
-        self.tail(el, toks, start, node)
-        if node.children:
-            self.nodes(node.children, el, inner)
+def _nokeyword_name(node: Node) -> str:
+    parent = node.parent
+    psn = sch.node(parent.schema) if parent is not None else None
+    if psn is not None and psn.nokeyword is not None:
+        return psn.nokeyword
+    return "name"
 
-    def head(
-        self, node: Node, toks: list[str], parent: etree._Element, ctx: grammar.Context
-    ) -> tuple[etree._Element | None, int]:
-        """The element for the statement's keyword and identifiers; None when the statement was written whole."""
-        word = toks[0]
-        stmt = grammar.statement(word, ctx)
-        if stmt is not None and stmt.hidden:  # syslog "any notice" -> <contents><name>any</name><notice/>
-            el = _flagged(etree.SubElement(parent, stmt.xml), node)
-            etree.SubElement(el, "name").text = word
-            return el, 1
-        if stmt is not None and stmt.xml == "nest" and len(toks) > 1:  # family inet -> <family><inet>
-            return _flagged(etree.SubElement(etree.SubElement(parent, word), toks[1]), node), 2
-        custom = stmt is not None and stmt.xml not in ("list", "nest")
-        if stmt is not None and ((stmt.ids and len(toks) > 1) or custom):  # unit 0 -> <unit><name>0</name>
-            el = _flagged(etree.SubElement(parent, stmt.xml if custom else word), node)
-            for j in range(stmt.ids):
-                key = stmt.keys[j] if j < len(stmt.keys) else None
-                if key is not None and 1 + j < len(toks):
-                    etree.SubElement(el, key).text = toks[1 + j]
-            start = min(len(toks), 1 + stmt.ids)
-            for name in stmt.tail:
-                if start < len(toks) and node.lst is None:
-                    etree.SubElement(el, name).text = toks[start]
-                    start += 1
-            return el, start
-        if node.children is None and node.lst == (1, len(toks)):  # members [ a b ] -> <members>a</members>...
-            for value in toks[1:]:
-                _flagged(etree.SubElement(parent, word), node).text = value
-            return None, 0
-        if node.children is None and len(toks) == 2 and not grammar.is_container(word, ctx):
-            _flagged(etree.SubElement(parent, word), node).text = toks[1]  # host-name r1
-            return None, 0
-        return _flagged(etree.SubElement(parent, word), node), 1
 
-    @staticmethod
-    def tail(el: etree._Element, toks: list[str], start: int, node: Node) -> None:
-        """Words after a statement's head, as child elements: ``next-hop 10.0.0.1`` -> <next-hop>10.0.0.1</...>;
-        a last lone word is an empty element (``emergency`` -> <emergency/>)."""
-        lst = node.lst
-        j = start
-        n = len(toks)
-        while j < n:
-            word = toks[j]
-            if not _XML_NAME.match(word):
-                el.text = f"{el.text} {word}" if el.text else word  # no XML form known: kept as text
-                j += 1
-            elif lst is not None and lst[0] == j + 1:
-                for value in toks[lst[0] : lst[1]]:
-                    etree.SubElement(el, word).text = value
-                j = lst[1]
-            elif j + 1 < n:
-                etree.SubElement(el, word).text = toks[j + 1]
-                j += 2
-            else:
-                etree.SubElement(el, word)
-                j += 1
+def _unknown(node: Node, toks: list[str], parent: etree._Element) -> etree._Element:
+    word = toks[0]
+    if not _XML_NAME.match(word) or node.quoted or node.lst is not None or any(needs_quotes(t) for t in toks[1:]):
+        el = _flagged(etree.SubElement(parent, UNKNOWN_TAG), node)
+        q = node.quoted
+        el.set("words", " ".join(f'"{t}"' if q >> i & 1 else t for i, t in enumerate(node.tokens)))
+        return el
+    el = _flagged(etree.SubElement(parent, word), node)
+    if len(toks) > 1:
+        if node.children is not None:
+            etree.SubElement(el, "name").text = " ".join(toks[1:])
+        else:
+            el.text = " ".join(toks[1:])
+    return el
 
 
 def _flagged(el: etree._Element, node: Node) -> etree._Element:
@@ -450,4 +397,6 @@ def _flagged(el: etree._Element, node: Node) -> etree._Element:
         el.set("protect", "protect")
     if node.flags & REPLACE:
         el.set("replace", "replace")
+    if node.flags & DELETE:
+        el.set("delete", "delete")
     return el
