@@ -439,8 +439,9 @@ def test_xlsx_one_sheet_per_table_with_filters_frozen_headers_and_colours(review
     assert scope.max_row - 1 == len(data["scope"]["in_scope"]) + len(data["scope"]["excluded"])
     if service == "piir":
         plan = {r[0]: r for r in book["upgrade plan"].iter_rows(min_row=2, values_only=True)}
-        assert {d["name"]: d["upgrade"]["target"] for d in data["section"]["devices"]} == \
-            {name: row[3] for name, row in plan.items()}
+        assert {d["name"]: (d["upgrade"]["action"].replace("_", " "), d["upgrade"]["target"] or "none")
+                for d in data["section"]["devices"]} == {name: (row[3], row[4]) for name, row in plan.items()}
+        assert all(row[12] for row in plan.values())  # why, with sources
         assert book["downtime"].max_row - 1 == len(data["section"]["devices"])
     if service == "phc":
         indicators = book["indicators"]
