@@ -275,8 +275,12 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:
     source = match.add_mutually_exclusive_group(required=True)
     source.add_argument("--snapshot", metavar="DIR", help="snapshot folder (one sub-folder per device)")
     source.add_argument("--devices", metavar="CSV", help="CSV with name,model,version[,config]")
-    add_format(match, ("text", "json", "csv"), "csv: one row per device and entry", aliases={"table": "text"})
+    add_format(match, ("text", "json", "jsonl", "csv"),
+               "json: one object (entries, matches, upgrades); jsonl: one object per line, streamed; csv: one row "
+               "per device and entry", aliases={"table": "text"})
     match.add_argument("--all", action="store_true", help="also list not_affected pairs")
+    match.add_argument("--date", metavar="YYYY-MM-DD",
+                       help="review date: which trains are still supported (default: today)")
     match.set_defaults(handler="catalog match")
 
 

@@ -62,6 +62,11 @@ SNIPPETS = [
 
 def _entries(count: int, rng: random.Random) -> Catalog:
     """The real catalog plus generated entries in the same shape, to ``count`` entries."""
+    return validate({"schema_version": 1, "entries": entry_dicts(count, rng)}, Locator("bench"))
+
+
+def entry_dicts(count: int, rng: random.Random) -> list[dict[str, Any]]:
+    """The entries of ``_entries`` as catalog data (for a catalog file: benchmarks/bench_catalog_match.py)."""
     data = yaml.load((ROOT / "catalogs" / "juniper-cve.yaml").read_text(), Loader=yaml.CSafeLoader)
     real = data["entries"]
     patterns = sorted({i["pattern"] for e in real for i in _items(e.get("conditions")) if i.get("pattern")})
@@ -88,7 +93,7 @@ def _entries(count: int, rng: random.Random) -> Catalog:
             entry["conditions"] = {"require": rng.choice(["any", "all"]),
                                    "items": [{"kind": "config", "pattern": p} for p in picks]}
         entries.append(entry)
-    return validate({"schema_version": 1, "entries": entries}, Locator("bench"))
+    return entries
 
 
 def _items(cond: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -218,7 +218,7 @@ class Notification:
 class PbnirSection:
     notifications: tuple[Notification, ...]
     call_notes: tuple[str, ...]
-    upgrades: tuple[tuple[str, str | None, str | None], ...]  # (device, release, recommended release)
+    upgrades: tuple[tuple[str, str | None, str | None, str], ...]  # (device, release, recommended, action)
     period: str = ""  # the publication period reviewed, in words ("published 2023-01-01 to 2023-06-30 ...")
     feeds: tuple[str, ...] = ()  # the PBN feeds read, by name (a sample feed says so)
     kind: str = "pbnir"
@@ -259,6 +259,10 @@ class UpgradeTarget:
     still_open: tuple[str, ...]
     not_by_release: tuple[str, ...]
     note: str
+    action: str = "upgrade"  # upgrade | no_action | replace_hardware | verify_support
+    path: tuple[str, ...] = ()  # the release of each upgrade, the target last
+    basis: tuple[str, ...] = ()  # why, with sources
+    minimal_fix: str | None = None  # the lowest release of the device's own train that clears what it can
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,7 @@ def _section_devices(result: ReviewResult) -> list[str]:
 def _html_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, autoescape=select_autoescape(("html", "html.j2"), default_for_string=True))
-    env.filters.update(link=_link, plural=_plural)
+    env.filters.update(link=_link, plural=_plural, action_words=_action_words)
     return env
 
 
@@ -144,7 +144,7 @@ def _md_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, autoescape=False, finalize=md_escape,  # noqa: S701
                       keep_trailing_newline=True)
-    env.filters.update(plural=_plural)
+    env.filters.update(plural=_plural, action_words=_action_words)
     return env
 
 
@@ -168,6 +168,15 @@ def _link(url: str) -> Markup:
     if re.match(r"^https?://[^\s\"'<>]+$", url, re.IGNORECASE):
         return Markup(f'<a href="{text}">{text}</a>')  # noqa: S704 - escaped above
     return Markup(text)  # noqa: S704 - escaped above
+
+
+_ACTION_WORDS = {"upgrade": "upgrade", "no_action": "no action", "replace_hardware": "replace the hardware",
+                 "verify_support": "verify platform support"}
+
+
+def _action_words(action: str) -> str:
+    """An upgrade action (analyzers/advisories/upgrade.py) in the words of a report."""
+    return _ACTION_WORDS.get(action, action.replace("_", " "))
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:

@@ -78,19 +78,23 @@ def _scope(result: ReviewResult) -> Sheet:
 def _section_sheets(result: ReviewResult) -> tuple[Sheet, ...]:
     s = result.section
     if isinstance(s, PbnirSection):
-        return (Sheet("upgrade plan", "per device: the release it runs and the recommended release",
-                      ("device", "running", "recommended release"),
-                      tuple((d, running or "unknown", target or "none needed or none found")
-                            for d, running, target in s.upgrades), (14, 20, 24)),)
+        return (Sheet("upgrade plan", "per device: the release it runs, the action and the recommended release",
+                      ("device", "running", "action", "recommended release"),
+                      tuple((d, running or "unknown", action, target or "none")
+                            for d, running, target, action in s.upgrades), (14, 20, 24, 24)),)
     if isinstance(s, PiirSection):
-        plan = tuple((d.name, d.model, d.upgrade.release, d.upgrade.target or "none", d.upgrade.clears,
-                      d.upgrade.matched, ", ".join(d.upgrade.still_open), ", ".join(d.upgrade.not_by_release),
-                      d.upgrade.note) for d in s.devices)
+        plan = tuple((d.name, d.model, d.upgrade.release, d.upgrade.action.replace("_", " "),
+                      d.upgrade.target or "none", " -> ".join(d.upgrade.path), d.upgrade.minimal_fix or "",
+                      d.upgrade.clears, d.upgrade.matched, ", ".join(d.upgrade.still_open),
+                      ", ".join(d.upgrade.not_by_release), d.upgrade.note, "\n".join(d.upgrade.basis))
+                     for d in s.devices)
         downtime = tuple((d.name, d.model, d.release, d.downtime.redundancy, d.downtime.description,
                           d.downtime.upgrade, "\n".join(d.downtime.reasons)) for d in s.devices)
-        return (Sheet("upgrade plan", "per device: the upgrade target, the issues it clears and those left open",
-                      ("device", "model", "running", "target", "clears", "matched", "still open",
-                       "not fixed by a release", "note"), plan, (14, 14, 18, 18, 8, 8, 40, 30, 40)),
+        return (Sheet("upgrade plan", "per device: the action, the upgrade target and the path to it, the issues it "
+                      "clears and those left open, and why (with sources)",
+                      ("device", "model", "running", "action", "target", "path", "lowest fix in its own train",
+                       "clears", "matched", "still open", "not fixed by a release", "note", "why"), plan,
+                      (14, 14, 18, 16, 18, 40, 18, 8, 8, 40, 30, 40, 80)),
                 Sheet("downtime", "per node: redundancy and the anticipated downtime of the upgrade, with its basis",
                       ("device", "model", "release", "redundancy", "shape", "upgrade downtime", "basis"),
                       downtime, (14, 14, 18, 18, 30, 50, 70)))

@@ -18,6 +18,7 @@ CVE = ROOT / "catalogs" / "juniper-cve.yaml"
 PBN = ROOT / "catalogs" / "juniper-pbn.yaml"
 RECORDS = ROOT / "tests" / "data" / "advisories" / "juniper-cve"
 FIELDS = {"device", "id", "advisory", "verdict", "evidence", "fixed_in", "recommended_release"}
+UPGRADE_FIELDS = {"device", "model", "release", "action", "recommended_release", "path", "basis"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -33,10 +34,15 @@ def test_match_devices_csv_json_contract(tmp_path: Path) -> None:
                    "leaf01,qfx10002-72q,21.4R2-S1,leaf01.conf\n"
                    "spine01,qfx10002-72q,21.4R2-S1,spine01.conf\n"
                    "edge,mx960,22.4R3-S2.3,\n")
-    proc = run("match", "--catalog", str(CVE), str(PBN), "--devices", str(csv), "--format", "json")
+    proc = run("match", "--catalog", str(CVE), str(PBN), "--devices", str(csv), "--format", "json",
+               "--date", "2026-12-04")
     assert proc.returncode == 0, proc.stderr
-    rows = json.loads(proc.stdout)
+    out = json.loads(proc.stdout)
+    assert set(out) == {"review_date", "entries", "matches", "upgrades"}
+    assert {e["id"] for e in out["entries"]} == {r["id"] for r in out["matches"]}  # each entry once
+    rows = out["matches"]
     assert rows and all(set(r) >= FIELDS for r in rows)
+    assert all("upgrade" not in r for r in rows)  # the plan is per device, not repeated per row
     assert {r["verdict"] for r in rows} <= {"affected", "indeterminate"}
     assert all(isinstance(r["evidence"], list) and r["evidence"] for r in rows)
     vxlan = {r["device"]: r for r in rows if r["id"] == "CVE-2023-36835"}
@@ -45,12 +51,22 @@ def test_match_devices_csv_json_contract(tmp_path: Path) -> None:
     assert vxlan["leaf01"]["fixed_in"][0] == "21.4R3-S1"
     assert any("set vlans Vlan10 vxlan vni 10" in e for e in vxlan["leaf01"]["evidence"])
     assert "spine01" not in vxlan  # not_affected pairs are left out by default
-    leaf = {r["recommended_release"] for r in rows if r["device"] == "leaf01"}
-    assert len(leaf) == 1 and next(iter(leaf)) is not None
+    upgrades = {u["device"]: u for u in out["upgrades"]}
+    assert sorted(upgrades) == ["edge", "leaf01", "spine01"]
+    assert all(set(u) >= UPGRADE_FIELDS for u in upgrades.values())
+    # QFX10002: the platform data documents no train supported on the review date: verify, never a release
+    assert upgrades["leaf01"]["action"] == "verify_support" and upgrades["leaf01"]["recommended_release"] is None
+    assert any("QFX10002" in b for b in upgrades["leaf01"]["basis"])
+    assert {r["recommended_release"] for r in rows if r["device"] == "leaf01"} == {None}
+    # MX960 on 22.4 (support ended 2026-06-22): a supported train the MX960 runs, one hop away
+    edge = upgrades["edge"]
+    assert edge["action"] == "upgrade" and edge["recommended_release"].startswith(("23.2", "23.4"))
+    assert edge["path"][-1] == edge["recommended_release"]
+    assert {r["recommended_release"] for r in rows if r["device"] == "edge"} == {edge["recommended_release"]}
     # --all adds the not_affected pairs: every (device, entry) pair once
     proc = run("match", "--catalog", str(CVE), str(PBN), "--devices", str(csv), "--format", "json", "--all")
     assert proc.returncode == 0, proc.stderr
-    every = json.loads(proc.stdout)
+    every = json.loads(proc.stdout)["matches"]
     assert len(every) == 3 * (157 + 5)
     spine = next(r for r in every if r["device"] == "spine01" and r["id"] == "CVE-2023-36835")
     assert spine["verdict"] == "not_affected"
@@ -71,7 +87,7 @@ def test_match_snapshot_folder_table_and_json(tmp_path: Path) -> None:
             (folder / "configuration.conf").write_text(config)
     proc = run("match", "--catalog", str(CVE), "--snapshot", str(snap), "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    rows = json.loads(proc.stdout)
+    rows = json.loads(proc.stdout)["matches"]
     qfx = {r["id"]: r for r in rows if r["device"] == "qfx1"}
     assert qfx["CVE-2023-36835"]["verdict"] == "affected"
     ptx = {r["id"]: r for r in rows if r["device"] == "ptx1"}

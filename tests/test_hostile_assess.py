@@ -68,8 +68,11 @@ def test_unreadable_release_makes_verdicts_indeterminate_not_a_traceback(lab: La
     proc = run_cli("catalog", "match", "--catalog", "catalogs/juniper-cve.yaml", "--snapshot", snapshot,
                    "--format", "json")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    rows = [r for r in json.loads(proc.stdout) if r["device"] == "sg-core-1"]
+    out = json.loads(proc.stdout)
+    rows = [r for r in out["matches"] if r["device"] == "sg-core-1"]
     assert rows and all(r["verdict"] == "indeterminate" for r in rows)
+    upgrade = next(u for u in out["upgrades"] if u["device"] == "sg-core-1")
+    assert upgrade["action"] == "verify_support" and upgrade["recommended_release"] is None
 
 
 def test_live_assess_warns_that_host_keys_were_not_verified(lab: Lab, tmp_path: Path,

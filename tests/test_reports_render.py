@@ -175,14 +175,28 @@ def test_piir_downtime_per_node_and_upgrade_target(reviews: Any) -> None:
     assert shapes["sg-edge-1"] == "single_re"
     assert any("not configured: chassis redundancy graceful-switchover" in r
                for r in devices["sg-core-1"]["downtime"]["reasons"])
+    # What each lab device is told to run respects platform support on the review date (2026-06-01):
+    actions = {name: d["upgrade"]["action"] for name, d in devices.items()}
+    assert actions["sg-acc-1"] == "replace_hardware"  # EX4200: hardware end of support 2024-06-30
+    assert actions["sg-fw-2"] == "verify_support"  # Firefly Perimeter: no supported train documented
+    assert actions["sg-p-1"] == "verify_support"  # Junos OS Evolved: train dates not in the data
+    assert actions["sg-edge-1"] == "verify_support"  # vMX: documented up to 19.3 only
+    for name in ("sg-core-1", "sg-core-2"):  # MX480 on 15.1F, MX960 on 19.4: a path of allowed hops
+        u = devices[name]["upgrade"]
+        assert actions[name] == "upgrade" and u["target"] and u["path"][-1] == u["target"]
+        assert len(u["path"]) > 1 and any("at most 3 releases ahead" in b for b in u["basis"])
+        assert u["clears"] + len(u["still_open"]) == u["matched"] - len(u["not_by_release"])
     for d in devices.values():
-        assert d["upgrade"]["target"], d["name"]
+        u = d["upgrade"]
+        assert u["basis"], d["name"]
+        assert (u["target"] is None) == (u["action"] != "upgrade"), d["name"]
         software = [i for i in d["issues"] if i["source"] != "hardware_notice"]  # no release clears hardware
-        assert d["upgrade"]["clears"] == d["upgrade"]["matched"] == len(software)
+        assert u["matched"] == len(software)
     assert sum(n for _, n in data["section"]["areas"]) == len(data["findings"])
     assert {f["category"] for f in data["findings"]} <= {"hardware", "software", "feature"}
     html = outcome.files["html"].read_text(encoding="utf-8")
-    assert "Anticipated downtime per node" in html and "22.1R3-S6" in html
+    assert "Anticipated downtime per node" in html and "replace the hardware" in html
+    assert devices["sg-core-1"]["upgrade"]["target"] in html
 
 
 def test_phc_findings_are_the_indicators_that_are_not_ok(reviews: Any) -> None:
@@ -425,8 +439,9 @@ def test_xlsx_one_sheet_per_table_with_filters_frozen_headers_and_colours(review
     assert scope.max_row - 1 == len(data["scope"]["in_scope"]) + len(data["scope"]["excluded"])
     if service == "piir":
         plan = {r[0]: r for r in book["upgrade plan"].iter_rows(min_row=2, values_only=True)}
-        assert {d["name"]: d["upgrade"]["target"] for d in data["section"]["devices"]} == \
-            {name: row[3] for name, row in plan.items()}
+        assert {d["name"]: (d["upgrade"]["action"].replace("_", " "), d["upgrade"]["target"] or "none")
+                for d in data["section"]["devices"]} == {name: (row[3], row[4]) for name, row in plan.items()}
+        assert all(row[12] for row in plan.values())  # why, with sources
         assert book["downtime"].max_row - 1 == len(data["section"]["devices"])
     if service == "phc":
         indicators = book["indicators"]

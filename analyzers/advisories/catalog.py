@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from analyzers.advisories.platforms import Platform, resolve
 from analyzers.advisories.ranges import Range, release_or_train_start
+from msplus import datacache
 from msplus.catalogfile import CatalogFormat, read_located, validate_catalog
 from msplus.errors import InputError, ProblemsError
 from msplus.junos_release import JunosRelease, ReleaseError, parse_train
@@ -241,9 +242,25 @@ def load_catalogs(paths: Sequence[str | Path]) -> Catalog:
 
 
 def load_catalog(path: str | Path) -> Catalog:
-    """Load and validate one catalog; every problem is reported with its file, line, column, key and entry id."""
+    """Load and validate one catalog; every problem is reported with its file, line, column, key and entry id.
+    A catalog read before is taken from the data cache (msplus/datacache.py: its data as JSON, keyed by the file's
+    bytes) and validated again; reading YAML with line marks is most of the cost of a large catalog."""
+    try:
+        content: bytes | None = Path(path).read_bytes()
+    except OSError:
+        content = None  # read_located says what is wrong, with the path
+    if content is not None:
+        cached = datacache.read(content, "catalog")
+        if cached is not None:
+            try:
+                return validate(cached, Locator(str(path)))
+            except CatalogError:
+                pass  # not expected (only valid data is stored): the located read below reports with lines
     data, locator = read_located(path, CATALOG_FORMAT)
-    return validate(data, locator)
+    catalog = validate(data, locator)
+    if content is not None:
+        datacache.write(content, "catalog", data)
+    return catalog
 
 
 def validate(data: Any, locator: Locator) -> Catalog:

@@ -52,7 +52,8 @@ def digest(path: Path) -> str:
 
 def from_csv(path: str | Path) -> list[Target]:
     """Read a devices CSV. Raises InputError (file, line, column name) for a missing column, an empty required cell,
-    a release that is not a Junos release, a duplicate name or a config file that does not exist."""
+    a duplicate name or a config file that does not exist. A release that is not a Junos release is that device's
+    problem, not the file's: the Target keeps the text and names the place in ``problems`` (``release_problem``)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")
@@ -60,43 +61,75 @@ def from_csv(path: str | Path) -> list[Target]:
         raise InputError("file not found", path=str(p)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", path=str(p)) from exc
-    reader = csv.DictReader(text.splitlines())
-    columns = [c.strip().lower() for c in reader.fieldnames or ()]
-    missing = [c for c in ("name", "model", "version") if c not in columns]
+    reader = csv.reader(text.splitlines())
+    header = [c.strip().lower() for c in next(reader, [])]
+    missing = [c for c in ("name", "model", "version") if c not in header]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)} (expected name,model,version[,config])",
                          path=str(p), line=1)
+    col: dict[str, int] = {c: header.index(c) for c in ("name", "model", "version", "config") if c in header}
     out: list[Target] = []
     seen: dict[str, int] = {}
     digests: dict[Path, str] = {}
+    releases: dict[str, tuple[str, bool, str | None]] = {}  # a fleet repeats a few releases: parse each once
+    families: dict[str, str | None] = {}
+    configs: dict[str, Path | None] = {}
     for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
+        cells = [c.strip() for c in raw]
+        if not any(cells):
             continue
-        for column in ("name", "model", "version"):
-            if not row.get(column):
-                raise InputError("empty value", path=str(p), line=number, key=column)
+        row = {c: cells[i] if i < len(cells) else "" for c, i in col.items()}
+        _check_row(row, seen, p, number)
         name = row["name"]
-        if name in seen:
-            raise InputError(f"duplicate device name (first on line {seen[name]})", path=str(p), line=number,
-                             key="name")
         seen[name] = number
-        try:
-            release = parse_release(row["version"])
-        except ReleaseError as exc:
-            raise InputError(str(exc), path=str(p), line=number, key="version") from exc
+        version = row["version"]
+        if version not in releases:
+            releases[version] = _read_release(version)
+        text, evolved, problem = releases[version]
         config = None
         if row.get("config"):
-            config = (p.parent / row["config"]).resolve()
-            if not config.is_file():
-                raise InputError(f"configuration file {row['config']} does not exist (looked for {config})",
-                                 path=str(p), line=number, key="config")
-            if config not in digests:
-                digests[config] = digest(config)
+            if row["config"] not in configs:  # a fleet shares a few configuration files: resolve each once
+                resolved = (p.parent / row["config"]).resolve()
+                configs[row["config"]] = resolved if resolved.is_file() else None
+                if resolved.is_file() and resolved not in digests:
+                    digests[resolved] = digest(resolved)
+            config = configs[row["config"]]
+            if config is None:
+                raise InputError(f"configuration file {row['config']} does not exist (looked for "
+                                 f"{(p.parent / row['config']).resolve()})", path=str(p), line=number, key="config")
         model = row["model"].lower()
-        out.append(Target(name=name, model=model, version=release.text, evolved=release.evolved,
-                          family=_family(model), config=config, config_digest=digests.get(config) if config else None))
+        if model not in families:
+            families[model] = _family(model)
+        problems = (f"{RELEASE_PROBLEM}{p}:{number}: version: {problem}",) if problem else ()
+        out.append(Target(name=name, model=model, version=text, evolved=evolved, family=families[model],
+                          config=config, config_digest=digests.get(config) if config else None, problems=problems))
     return out
+
+
+def _check_row(row: dict[str, str], seen: dict[str, int], path: Path, number: int) -> None:
+    for column in ("name", "model", "version"):
+        if not row[column]:
+            raise InputError("empty value", path=str(path), line=number, key=column)
+    if row["name"] in seen:
+        raise InputError(f"duplicate device name (first on line {seen[row['name']]})", path=str(path), line=number,
+                         key="name")
+
+
+def _read_release(version: str) -> tuple[str, bool, str | None]:
+    """(release text, evolved, problem): a release that does not parse keeps its text and says why."""
+    try:
+        release = parse_release(version)
+    except ReleaseError as exc:
+        return version, is_evolved(version), str(exc)
+    return release.text, release.evolved, None
+
+
+RELEASE_PROBLEM = "unreadable release: "
+
+
+def release_problem(target: Target) -> str | None:
+    """Where and why the device's release could not be read (a CSV cell), or None."""
+    return next((p.removeprefix(RELEASE_PROBLEM) for p in target.problems if p.startswith(RELEASE_PROBLEM)), None)
 
 
 def _family(model: str | None) -> str | None:

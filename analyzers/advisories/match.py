@@ -114,6 +114,12 @@ class Matcher:
                 self._product_entries[product].append(ei)
 
     # -- public ---------------------------------------------------------------------------------------------------
+    def config(self, target: Target) -> DeviceConfig:
+        """The device's configuration as the matcher read it (once per digest): other analyses reuse it."""
+        if target.config_digest not in self._configs:
+            self._configs[target.config_digest] = DeviceConfig.read(target.config)
+        return self._configs[target.config_digest]
+
     def assess(self, targets: Iterable[Target], *, include_unaffected: bool = False) -> list[Assessment]:
         """Group identical devices and match each group once. ``include_unaffected`` adds not_affected verdicts
         (with their evidence) for every entry; otherwise only affected and indeterminate ones are listed."""

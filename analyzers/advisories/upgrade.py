@@ -46,7 +46,9 @@ class Plan:
                 "not_settled_by_a_release": list(self.not_by_release)}
 
 
-def plan(assessment: Assessment) -> Plan:
+def plan(assessment: Assessment, *, next_trains: bool = True) -> Plan:
+    """The device's own-train target and (``next_trains``) the targets of the next trains. Without next trains it is
+    cheap: what the recommendation (analyzers/advisories/recommend.py) needs of it."""
     rel = assessment.release
     every = {v.entry.id: assessment.blocks.get(v.entry.id, []) for v in assessment.verdicts
              if v.verdict != "not_affected"}
@@ -55,13 +57,17 @@ def plan(assessment: Assessment) -> Plan:
     if rel is None or not matched:
         return Plan(rel.text if rel else None, None, (), None, tuple(every), outside)
     candidates: dict[str, dict[str, JunosRelease]] = {}
+    rel_key = rel.sort_key
+    own_train = rel_key[0]
     for blocks in matched.values():
         for block in blocks:
-            for f in block.fixed_points():
-                if f.train_key >= rel.train_key and f.sort_key > rel.sort_key:
+            for f, key in block.fixes:  # (release, sort key), keys computed once when the catalog was loaded
+                if key > rel_key and (key[0] == own_train or (next_trains and key[0] > own_train)):
                     candidates.setdefault(f.train, {}).setdefault(f.text, f)
-    trains = sorted(candidates, key=lambda t: next(iter(candidates[t].values())).train_key)
     own = _target(rel.train, candidates.get(rel.train, {}), matched) if rel.train in candidates else None
+    if not next_trains:
+        return Plan(rel.text, own, (), own.release if own and not own.still_open else None, tuple(every), outside)
+    trains = sorted(candidates, key=lambda t: next(iter(candidates[t].values())).train_key)
     later = [x for x in (_target(t, candidates[t], matched) for t in trains if t != rel.train) if x is not None]
     clearing = next((t for t in later if not t.still_open), None)
     shown = later[:NEXT_TRAINS]
@@ -75,27 +81,65 @@ def _target(train: str, releases: dict[str, JunosRelease], matched: dict[str, li
     ordered = sorted(releases.values(), key=lambda r: r.sort_key)
     if not ordered:
         return None
-    best_open = _open(ordered[-1], matched)
+    best_open = still_open(ordered[-1], matched)
+    guess = _first_guess(ordered, matched, set(best_open))
+    if guess is not None:
+        return Target(train, guess.text, tuple(still_open(guess, matched)))
     for candidate in ordered:
-        still = _open(candidate, matched)
+        still = still_open(candidate, matched)
         if set(still) <= set(best_open):
             return Target(train, candidate.text, tuple(still))
     return Target(train, ordered[-1].text, tuple(best_open))
 
 
-def _open(candidate: JunosRelease, matched: dict[str, list[Block]]) -> list[str]:
-    return [entry_id for entry_id, blocks in matched.items() if _blocks_status(blocks, candidate) is not False]
+def _first_guess(ordered: list[JunosRelease], matched: dict[str, list[Block]],
+                 best_open: set[str]) -> JunosRelease | None:
+    """The lowest candidate that clears what the highest clears, found per entry by bisection (an entry fixed at a
+    release stays fixed after it, as ranges are written); None when that does not hold for the result (the caller
+    then tries every candidate in order)."""
+    lowest = 0
+    for entry_id, blocks in matched.items():
+        if entry_id in best_open:
+            continue
+        lo, hi = lowest, len(ordered) - 1  # the highest candidate clears this entry
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blocks_status(blocks, ordered[mid]) is False:
+                hi = mid
+            else:
+                lo = mid + 1
+        lowest = max(lowest, lo)
+    guess = ordered[lowest]
+    return guess if set(still_open(guess, matched)) <= best_open else None
 
 
-def _blocks_status(blocks: list[Block], rel: JunosRelease) -> bool | None:
-    """The release part of a verdict for ``rel`` (True affected, False clear, None unreadable)."""
+def still_open(candidate: JunosRelease, matched: dict[str, list[Block]]) -> list[str]:
+    return [entry_id for entry_id, blocks in matched.items() if blocks_status(blocks, candidate) is not False]
+
+
+# (ids of the blocks, release) -> (the blocks, status): a fleet asks the same few questions for many profiles. The
+# blocks are kept in the value so their ids cannot be reused while the entry lives.
+_STATUS: dict[tuple[tuple[int, ...], str], tuple[list[Block], bool | None]] = {}
+_STATUS_MAX = 500_000
+
+
+def blocks_status(blocks: list[Block], rel: JunosRelease) -> bool | None:
+    """The release part of a verdict for ``rel`` (True affected, False clear, None unreadable), memoised."""
+    memo = (tuple(id(b) for b in blocks), rel.text)
+    found = _STATUS.get(memo)
+    if found is not None:
+        return found[1]
+    if len(_STATUS) > _STATUS_MAX:
+        _STATUS.clear()
     values = []
+    key, train = rel.sort_key, rel.train.upper()
     for block in blocks:
-        hits = [h for h in (range_hit(r, rel) for r in (*block.ranges, *block.text_ranges)) if h is not None]
+        hits = [h for h in (range_hit(r, rel, key, train) for r in (*block.ranges, *block.text_ranges))
+                if h is not None]
         values.append(release_status(block, rel, hits)[0])
-    if True in values:
-        return True
-    return None if None in values else False
+    status = True if True in values else None if None in values else False
+    _STATUS[memo] = (blocks, status)
+    return status
 
 
 def release_independent(blocks: list[Block]) -> bool:

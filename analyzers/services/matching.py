@@ -3,13 +3,19 @@ and the finding row of one verdict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analyzers.advisories.catalog import Catalog, Entry, load_catalogs
 from analyzers.advisories.devices import Target, from_snapshot
 from analyzers.advisories.match import Matcher, Verdict
+from analyzers.advisories.recommend import KnownReleases, Recommendation, Recommender
+from analyzers.advisories.report import Group, Result
+from analyzers.advisories.support import load_support
 from analyzers.advisories.trainfix import own_train_fix, sentence
 from analyzers.advisories.upgrade import Plan, plan
 from analyzers.services import CATALOGS, Loaded
@@ -44,18 +50,34 @@ class DeviceVerdicts:
     target: Target
     verdicts: tuple[Verdict, ...]  # affected and indeterminate only
     plan: Plan
+    recommendation: Recommendation  # what the device is told to run (analyzers/advisories/upgrade.py)
 
 
-def match(catalog: Catalog, snapshot: Path, devices: Sequence[str]) -> list[DeviceVerdicts]:
-    """Verdicts for each named device folder of the snapshot, in the order of ``devices``."""
+def match(catalog: Catalog, snapshot: Path, devices: Sequence[str], on: date | None = None,
+          downtime: Callable[[Target], str | None] | None = None) -> list[DeviceVerdicts]:
+    """Verdicts and the upgrade recommendation (platform support on the review date ``on``, default today; per-hop
+    downtime from ``downtime``) for each named device folder of the snapshot, in the order of ``devices``."""
     wanted = set(devices)
     targets = [t for t in from_snapshot(snapshot) if t.name in wanted]
+    recommender = Recommender(load_support(), KnownReleases(catalog.entries), on or datetime.now(UTC).date())
     found: dict[str, DeviceVerdicts] = {}
     for assessment in Matcher(catalog).assess(targets):
-        upgrade = plan(assessment)
+        upgrade = plan(assessment, next_trains=False)
+        first = assessment.targets[0]
+        recommendation = recommender.recommend(assessment, downtime(first) if downtime else None, upgrade)
+        verdicts = tuple(assessment.verdicts)  # one tuple per profile: consumers may work per profile by its id
         for target in assessment.targets:
-            found[target.name] = DeviceVerdicts(target.name, target, tuple(assessment.verdicts), upgrade)
+            found[target.name] = DeviceVerdicts(target.name, target, verdicts, upgrade, recommendation)
     return [found[d] for d in devices if d in found]
+
+
+_ROW_REST = operator.attrgetter(*(f.name for f in dataclasses.fields(FindingRow) if f.name != "device"))
+
+
+def for_device(row: FindingRow, device: str) -> FindingRow:
+    """``row`` for another device of the same profile (twice as fast as dataclasses.replace, which matters at
+    hundreds of thousands of rows)."""
+    return FindingRow(device, *_ROW_REST(row))
 
 
 SOURCES = {"security_advisory": "security_advisory", "problem_report": "problem_report", "bug_notification": "pbn"}
@@ -121,3 +143,27 @@ def impact_text(entry: Entry) -> tuple[tuple[str, ...], str | None]:
         return (), None
     downtime = " ".join(impact.downtime.split()) if impact.downtime else None
     return tuple(impact.kinds), downtime
+
+
+def match_devices(catalog: Catalog, targets: Sequence[Target], on: date, *,
+                  include_unaffected: bool = False) -> Result:
+    """``catalog match``: verdicts for the devices whose release can be read and one recommendation per profile
+    (platform support on ``on``, per-hop downtime of the node's shape); the others are listed with a
+    ``verify_support`` recommendation and matched against nothing."""
+    from analyzers.advisories.devices import release_problem
+    from analyzers.services.downtime import PerShape
+
+    readable = [t for t in targets if release_problem(t) is None]
+    recommender = Recommender(load_support(), KnownReleases(catalog.entries), on)
+    matcher = Matcher(catalog)
+    downtime = PerShape(lambda t: matcher.config(t).tree)
+    groups = tuple(Group(a, recommender.recommend(a, downtime(a.targets[0]).upgrade))
+                   for a in matcher.assess(readable, include_unaffected=include_unaffected))
+    unmatched = tuple((t, recommender.unreadable(t.model, t.version, _reason(release_problem(t))))
+                      for t in targets if release_problem(t) is not None)
+    return Result(groups, unmatched, on)
+
+
+def _reason(problem: str | None) -> str:
+    """The reason without the file and line (a recommendation is read by a customer)."""
+    return (problem or "unknown").partition(": version: ")[2] or (problem or "unknown")

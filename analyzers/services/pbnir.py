@@ -34,6 +34,8 @@ from reports.model import (
 )
 
 SOURCE = "pbn"
+ACTION_WORDS = {"upgrade": "upgrade", "no_action": "no action", "replace_hardware": "replace the hardware",
+                "verify_support": "verify platform support"}
 CALL_TOPICS = 5  # notifications discussed one by one on the call; the rest are summarised
 
 
@@ -65,23 +67,29 @@ class Pbnir:
                          sum(len(f.notifications) for f in feeds))
         names = [d.name for d in inputs.devices]
         catalog = Catalog(tuple(e for n in chosen for e in n.entries), tuple(f.path for f in feeds))
-        per_device = matching.match(catalog, inputs.snapshot, names) if catalog.entries else []
+        per_device = matching.match(catalog, inputs.snapshot, names, on) if catalog.entries else []
         findings: list[FindingRow] = []
         by_entry: dict[str, tuple[Entry, list[tuple[str, Verdict]]]] = {}
+        rows: dict[int, list[FindingRow]] = {}  # per profile: its devices share their verdicts
         for dv in per_device:
+            if id(dv.verdicts) not in rows:
+                rows[id(dv.verdicts)] = sorted(
+                    (matching.finding(dv.device, v, None, source=SOURCE, release=dv.target.version)
+                     for v in dv.verdicts), key=lambda f: (SEVERITY_RANK[f.severity], f.status, f.id))
+            findings.extend(matching.for_device(row, dv.device) for row in rows[id(dv.verdicts)])
             for v in dv.verdicts:
-                findings.append(matching.finding(dv.device, v, None, source=SOURCE, release=dv.target.version))
                 by_entry.setdefault(v.entry.id, (v.entry, []))[1].append((dv.device, v))
         notifications = sorted((_notification(e, hits, len(names)) for e, hits in by_entry.values()),
                                key=lambda n: (SEVERITY_RANK[n.severity], -len(n.devices), n.id))
-        upgrades = tuple((dv.device, dv.target.version, dv.plan.recommended) for dv in per_device)
+        upgrades = tuple((dv.device, dv.target.version, dv.recommendation.recommended_release,
+                          ACTION_WORDS[dv.recommendation.action]) for dv in per_device)
         caveats = (*loaded.notes, *matching.caveats(loaded, [e for e, _ in by_entry.values()]))
         section = PbnirSection(tuple(notifications), _call_notes(notifications, upgrades, caveats, period),
                                upgrades, period=period, feeds=tuple(f.name for f in feeds))
         headline = (f"{len(chosen)} notification(s) published in the period; {len(notifications)} defect(s) from them "
                     f"match the deployed profile across {len({f.device for f in findings})} of {len(names)} "
                     "reviewed device(s).")
-        findings.sort(key=lambda f: (names.index(f.device), SEVERITY_RANK[f.severity], f.status, f.id))
+        # findings: in device order already (matching.match keeps the order of ``names``), each profile's sorted once
         return Analysis(tuple(findings), section, ChartSpec("Matching notifications by device and severity"),
                         headline, caveats)
 
@@ -108,11 +116,13 @@ def _notification(entry: Entry, hits: list[tuple[str, Verdict]], reviewed: int) 
     if model.cvss:
         best = max(model.cvss, key=lambda c: c.version)
         parts.append(f"CVSS {best.version} {best.score}.")
-    fixed = tuple(dict.fromkeys(f for _, v in hits for f in v.fixed_in))
+    distinct = {id(v): v for _, v in hits}.values()  # a verdict is shared by every device of its profile
+    releases = {id(v): _release(v) for v in distinct}
+    fixed = tuple(dict.fromkeys(f for v in distinct for f in v.fixed_in))
     return Notification(
         id=entry.id, kind=entry.kind, advisory=entry.advisory, title=entry.title,
         severity=severity_of_advisory(entry.severity), published=model.published,
-        devices=tuple(Exposed(d, v.verdict, _release(v), v.evidence) for d, v in hits),
+        devices=tuple(Exposed(d, v.verdict, releases[id(v)], v.evidence) for d, v in hits),
         assessment=" ".join(parts), recommendation=_recommendation(entry, hits, fixed),
         workaround=" ".join(model.workaround.split()) if model.workaround else None,
         fixed_in=fixed, references=tuple(model.references), problem_reports=tuple(model.problem_reports),
@@ -142,7 +152,7 @@ def _release(verdict: Verdict) -> str | None:
     return None
 
 
-def _call_notes(notifications: Sequence[Notification], upgrades: Sequence[tuple[str, str | None, str | None]],
+def _call_notes(notifications: Sequence[Notification], upgrades: Sequence[tuple[str, str | None, str | None, str]],
                 caveats: Sequence[str], period: str) -> tuple[str, ...]:
     """The agenda of the explanatory call (SDD: a conference call explains what the review found)."""
     notes: list[str] = [f"Period reviewed: {period}"]
@@ -163,9 +173,12 @@ def _call_notes(notifications: Sequence[Notification], upgrades: Sequence[tuple[
     if unsure:
         shown = "; ".join(f"{i} on {d}" for i, d in unsure[:8]) + (" ..." if len(unsure) > 8 else "")
         notes.append(f"Confirm with the customer ({len(unsure)} open question(s)): {shown}.")
-    targets = [(d, r, t) for d, r, t in upgrades if t]
+    targets = [(d, r, t) for d, r, t, _ in upgrades if t]
     if targets:
         notes.append("Upgrade path: " + "; ".join(f"{d} {r} -> {t}" for d, r, t in targets) + ".")
+    others = [(d, a) for d, _, t, a in upgrades if not t and a != ACTION_WORDS["no_action"]]
+    if others:
+        notes.append("No release recommended: " + "; ".join(f"{d}: {a}" for d, a in others) + ".")
     notes.extend(f"Caveat: {c}" for c in caveats)
     return tuple(notes)
 

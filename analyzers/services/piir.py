@@ -1,5 +1,5 @@
 """PIIR (SDD 3.1.6): the complete, tailored list of hardware, software and feature issues per device, their
-impact, the anticipated downtime per node, recommended solutions and workarounds, and one upgrade target.
+impact, the anticipated downtime per node, recommended solutions and workarounds, and an upgrade recommendation.
 
 - Data: security advisories (catalogs/juniper-cve.yaml), field defects (problem reports: catalog entries of kind
   problem_report, and every defect of the PBN feeds, each a PR found in the field) and hardware notices
@@ -12,8 +12,9 @@ impact, the anticipated downtime per node, recommended solutions and workarounds
 - Downtime per node: the redundancy of the node (profile: routing engines, cluster, virtual chassis; configuration:
   GRES and NSR) decides what an upgrade costs (downtime.yaml); each issue adds what happens if it is hit (the
   catalog's impact).
-- Upgrade target: the release analyzers.advisories.upgrade recommends (clears every matched issue); when none
-  does, the candidate in the device's own or a later train that leaves the fewest open.
+- Upgrade recommendation: analyzers/advisories/recommend.py (platform support on the review date, the path of
+  allowed hops with the node's downtime per hop, the basis with sources; replace the hardware or verify platform
+  support when no release can be recommended).
 """
 
 from __future__ import annotations
@@ -23,25 +24,21 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 from analyzers.advisories.catalog import Catalog, Condition, Entry
-from analyzers.advisories.configcheck import readable_error
-from analyzers.advisories.devices import Target
 from analyzers.advisories.hardware import Hit, Notice, is_notices_file, load_notices
 from analyzers.advisories.hardware import match as match_notices
 from analyzers.advisories.match import Verdict
 from analyzers.advisories.pbn import load_feeds
+from analyzers.advisories.recommend import Recommendation
 from analyzers.advisories.upgrade import Plan
 from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
+from analyzers.services.downtime import PerShape, shapes
 from analyzers.services.sources import describe
-from msplus.errors import InputError
-from msplus.yamlsource import load_located
 from reports.model import (
     SEVERITY_RANK,
     ChartSpec,
-    Downtime,
     FindingRow,
     Issue,
     PiirDevice,
@@ -49,11 +46,6 @@ from reports.model import (
     UpgradeTarget,
     severity_of_advisory,
 )
-
-DOWNTIME_FILE = Path(__file__).with_name("downtime.yaml")
-SHAPES = ("cluster", "virtual_chassis", "dual_re_gres_nsr", "dual_re_gres", "dual_re", "single_re")
-GRES = "chassis redundancy graceful-switchover"
-NSR = "routing-options nonstop-routing"
 
 
 @dataclass(frozen=True)
@@ -89,54 +81,71 @@ class Piir:
         names = [d.name for d in inputs.devices]
         findings: list[FindingRow] = []
         devices: list[PiirDevice] = []
-        per_device = matching.match(data.catalog, inputs.snapshot, names) if data.catalog.entries else []
+        node_downtime = PerShape()
+        per_device = matching.match(data.catalog, inputs.snapshot, names, inputs.on,
+                                    lambda t: node_downtime(t).upgrade) if data.catalog.entries else []
+        per_profile: dict[int, tuple[list[Issue], list[FindingRow], UpgradeTarget]] = {}
         for dv in per_device:
-            issues = []
-            advisories_of = same_defect(dv.verdicts)
-            for v in dv.verdicts:
-                area = area_of(v.entry)
-                row = matching.finding(dv.device, v, dv.plan.recommended, source=source_of(v.entry),
-                                       release=dv.target.version)
-                also = advisories_of.get(v.entry.id)
-                if row.source == "problem_report" and also:
-                    row = dataclasses.replace(row, evidence=(
-                        *row.evidence, f"the same defect is published as security advisory {', '.join(also)}"))
-                findings.append(dataclasses.replace(row, category=area))
-                kinds, downtime = matching.impact_text(v.entry)
-                issues.append(Issue(
-                    id=v.entry.id, kind=v.entry.kind, area=area, title=v.entry.title,
-                    severity=severity_of_advisory(v.entry.severity), verdict=v.verdict, evidence=row.evidence,
-                    impact=tuple(k.replace("_", " ") for k in kinds), downtime_if_hit=downtime,
-                    workaround=" ".join(v.entry.model.workaround.split()) if v.entry.model.workaround else None,
-                    recommendation=row.recommendation, fixed_in=v.fixed_in,
-                    reboot_to_fix=v.entry.id not in dv.plan.not_by_release, source=row.source,
-                ))
+            if id(dv.verdicts) not in per_profile:  # devices of one profile share these: built once
+                per_profile[id(dv.verdicts)] = (*_advisory_issues(dv), upgrade_target(dv.plan, dv.recommendation))
+            shared_issues, shared_rows, upgrade = per_profile[id(dv.verdicts)]
+            issues, rows = list(shared_issues), [matching.for_device(r, dv.device) for r in shared_rows]
             for hit in match_notices(data.notices, dv.target.modules, dv.target.model):
                 row = hardware_finding(dv.device, hit, inputs.on or date.today())
-                findings.append(row)
+                rows.append(row)
                 issues.append(Issue(id=hit.notice.id, kind="hardware_notice", area="hardware", title=row.title,
                                     severity=row.severity, verdict="affected", evidence=row.evidence,
                                     impact=("hardware support",), downtime_if_hit=None, workaround=None,
                                     recommendation=row.recommendation, fixed_in=(), reboot_to_fix=False,
                                     source="hardware_notice"))
-            issues.sort(key=lambda i: (SEVERITY_RANK[i.severity], i.verdict, i.id))
+            if len(rows) > len(shared_rows):  # hardware notices added: this device's own order
+                issues.sort(key=lambda i: (SEVERITY_RANK[i.severity], i.verdict, i.id))
+                rows.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.status, f.id))
+            findings.extend(rows)  # devices come in the order of ``names`` (matching.match keeps it)
             impact = Counter(k for i in issues for k in i.impact)
             devices.append(PiirDevice(
                 name=dv.device, model=dv.target.model, release=dv.target.version, issues=tuple(issues),
-                impact=tuple(impact.most_common()), downtime=downtime_of(dv.target, inputs.folder(dv.device)),
-                upgrade=upgrade_target(dv.plan),
+                impact=tuple(impact.most_common()), downtime=node_downtime(dv.target), upgrade=upgrade,
             ))
         areas = Counter(i.area for d in devices for i in d.issues)
         section = PiirSection(tuple(devices), tuple((a, areas[a]) for a in ("hardware", "software", "feature")))
-        findings.sort(key=lambda f: (names.index(f.device), SEVERITY_RANK[f.severity], f.status, f.id))
         exposed = sum(1 for d in devices if d.issues)
         by_source = Counter(f.source for f in findings)
         headline = (f"{len(findings)} issue(s) across {exposed} of {len(names)} reviewed device(s): "
                     + ", ".join(f"{n} {a}" for a, n in section.areas) + " ("
                     + ", ".join(f"{by_source[s]} {s.replace('_', ' ')}" for s in SOURCES if by_source[s]) + ").")
-        used = (v.entry for dv in per_device for v in dv.verdicts)
+        used = (v.entry for verdicts in {id(dv.verdicts): dv.verdicts for dv in per_device}.values()
+                for v in verdicts)
         return Analysis(tuple(findings), section, ChartSpec("Issues by device and severity"), headline,
                         matching.caveats(loaded, used))
+
+
+def _advisory_issues(dv: matching.DeviceVerdicts) -> tuple[list[Issue], list[FindingRow]]:
+    """The advisory issues and finding rows (for ``dv.device``; the other devices of its profile get copies with
+    their name) of one profile, each sorted."""
+    issues, rows = [], []
+    advisories_of = same_defect(dv.verdicts)
+    for v in dv.verdicts:
+        area = area_of(v.entry)
+        row = matching.finding(dv.device, v, dv.recommendation.recommended_release, source=source_of(v.entry),
+                               release=dv.target.version)
+        also = advisories_of.get(v.entry.id)
+        if row.source == "problem_report" and also:
+            row = dataclasses.replace(row, evidence=(
+                *row.evidence, f"the same defect is published as security advisory {', '.join(also)}"))
+        rows.append(dataclasses.replace(row, category=area))
+        kinds, downtime = matching.impact_text(v.entry)
+        issues.append(Issue(
+            id=v.entry.id, kind=v.entry.kind, area=area, title=v.entry.title,
+            severity=severity_of_advisory(v.entry.severity), verdict=v.verdict, evidence=row.evidence,
+            impact=tuple(k.replace("_", " ") for k in kinds), downtime_if_hit=downtime,
+            workaround=" ".join(v.entry.model.workaround.split()) if v.entry.model.workaround else None,
+            recommendation=row.recommendation, fixed_in=v.fixed_in,
+            reboot_to_fix=v.entry.id not in dv.plan.not_by_release, source=row.source,
+        ))
+    issues.sort(key=lambda i: (SEVERITY_RANK[i.severity], i.verdict, i.id))
+    rows.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.status, f.id))
+    return issues, rows
 
 
 SOURCES = ("security_advisory", "problem_report", "hardware_notice")
@@ -212,89 +221,21 @@ def _condition_kinds(cond: Condition) -> list[str]:
     return [cond.kind]
 
 
-# ---------------------------------------------------------------------------------------------- downtime
-
-@dataclass(frozen=True, slots=True)
-class Shape:
-    description: str
-    upgrade: str
-    why: str
-
-
-@cache
-def shapes() -> dict[str, Shape]:
-    """downtime.yaml, validated: every shape present with description, upgrade and why."""
-    data, locator = load_located(DOWNTIME_FILE, InputError)
-    if not isinstance(data, dict) or data.get("schema_version") != 1:
-        raise locator.error("expected schema_version: 1", ("schema_version",))
-    table = data.get("shapes")
-    if not isinstance(table, dict):
-        raise locator.error("expected a mapping of shapes", ("shapes",))
-    out = {}
-    for name in SHAPES:
-        spec = table.get(name)
-        if not isinstance(spec, dict) or not all(isinstance(spec.get(k), str) for k in ("description", "upgrade",
-                                                                                          "why")):
-            raise locator.error(f"shape {name} needs description, upgrade and why (text)", ("shapes",))
-        out[name] = Shape(*(" ".join(spec[k].split()) for k in ("description", "upgrade", "why")))
-    return out
-
-
-def downtime_of(target: Target, folder: Path) -> Downtime:
-    """The node's redundancy from its profile and configuration, and what an upgrade costs it."""
-    reasons: list[str] = []
-    engines = target.routing_engines or 0
-    reasons.append(f"profile: {engines or 'unknown number of'} routing engine(s)"
-                   + (", chassis cluster" if target.cluster else "")
-                   + (", virtual chassis" if target.virtual_chassis else ""))
-    gres, nsr = _redundancy_config(target, reasons)
-    if target.cluster:
-        shape = "cluster"
-    elif target.virtual_chassis:
-        shape = "virtual_chassis"
-    elif engines >= 2:
-        shape = "dual_re_gres_nsr" if gres and nsr else "dual_re_gres" if gres else "dual_re"
-    else:
-        shape = "single_re"
-    found = shapes()[shape]
-    return Downtime(shape, found.description, found.upgrade, (*reasons, found.why))
-
-
-def _redundancy_config(target: Target, reasons: list[str]) -> tuple[bool, bool]:
-    if target.config is None:
-        reasons.append("configuration not collected: GRES and NSR taken as not configured")
-        return False, False
-    from msplus.junosconf import load
-
-    try:
-        tree = load(target.config).effective()
-    except InputError as exc:
-        reasons.append(f"configuration unreadable ({readable_error(exc)}): GRES and NSR taken as not configured")
-        return False, False
-    found = []
-    for text in (GRES, NSR):
-        node = tree.find(text)
-        reasons.append(f"config line {node.line}: set {text}" if node is not None else f"not configured: {text}")
-        found.append(node is not None)
-    return found[0], found[1]
-
-
 # ---------------------------------------------------------------------------------------------- upgrade
 
-def upgrade_target(plan: Plan) -> UpgradeTarget:
+def upgrade_target(plan: Plan, recommendation: Recommendation) -> UpgradeTarget:
+    """The recommendation (analyzers/advisories/recommend.py: platform support, path, basis) in the report model."""
+    rec = recommendation
     settled = [i for i in plan.matched if i not in plan.not_by_release]
-    candidates = [t for t in (plan.own, *plan.next) if t is not None]
-    if plan.recommended:
-        chosen = next(t for t in candidates if t.release == plan.recommended)
-        note = "clears every issue a release can fix"
-    elif candidates:
-        chosen = min(candidates, key=lambda t: (len(t.still_open), candidates.index(t)))
-        note = "no single release clears every issue; this one leaves the fewest open"
-    else:
-        return UpgradeTarget(plan.release, None, 0, len(plan.matched), (), plan.not_by_release,
-                             "no upgrade needed" if not settled else "no fixed release is named for these issues")
-    return UpgradeTarget(plan.release, chosen.release, len(settled) - len(chosen.still_open), len(plan.matched),
-                         chosen.still_open, plan.not_by_release, note)
+    notes = {"upgrade": "clears every issue a release can fix" if not rec.still_open
+             else "no single release clears every issue; this one leaves the fewest open",
+             "no_action": "no upgrade needed" if not settled else "no release named in the catalogs fixes them",
+             "replace_hardware": "replace the hardware: no release it runs is still supported",
+             "verify_support": "verify platform support: no release can be recommended from the data"}
+    return UpgradeTarget(plan.release, rec.recommended_release,
+                         len(settled) - len(rec.still_open) if rec.recommended_release else 0, len(plan.matched),
+                         rec.still_open, plan.not_by_release, notes[rec.action], action=rec.action,
+                         path=tuple(h.release for h in rec.path), basis=rec.basis, minimal_fix=rec.minimal_fix)
 
 
 SERVICE = Piir()

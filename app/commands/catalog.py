@@ -118,29 +118,42 @@ def _print_summary(summary: Any, out: Path, *, verbose: bool) -> None:
 
 
 def match(args: argparse.Namespace) -> int:
+    """Verdicts and one upgrade recommendation per device. Exit 0 when it ran; 2 (InputError) for bad input, and
+    when no device can be matched at all (every release unreadable). A device whose release cannot be read is
+    reported (warning on stderr, ``verify_support`` in the output) and the others are matched."""
     from analyzers.advisories import devices
-    from analyzers.advisories.match import Matcher
-    from analyzers.advisories.report import rows, table
+    from analyzers.advisories.report import table as text_table
+    from analyzers.advisories.report import write_csv, write_json, write_jsonl
+    from analyzers.services.matching import match_devices
 
     catalog = load_catalogs([p for group in args.catalog for p in group])
     targets = devices.from_snapshot(args.snapshot) if args.snapshot else devices.from_csv(args.devices)
-    assessments = Matcher(catalog).assess(targets, include_unaffected=args.all)
-    out = rows(assessments)
+    on = _review_date(args.date)
+    result = match_devices(catalog, targets, on, include_unaffected=args.all)
+    if not result.groups:
+        first = result.unmatched[0][0]
+        raise InputError(devices.release_problem(first) or f"{first.name}: release unknown")
+    for target, _ in result.unmatched:
+        problem = devices.release_problem(target)
+        print(f"warning: {problem or target.name + ': release unknown'}; device {target.name} is reported "
+              "(verify_support), not matched", file=sys.stderr)
     if args.format == "json":
-        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        write_json(sys.stdout, result)
+    elif args.format == "jsonl":
+        write_jsonl(sys.stdout, result)
     elif args.format == "csv":
-        write_csv(out, sys.stdout)
+        write_csv(sys.stdout, result)
     else:
-        sys.stdout.write(table(out, assessments))
+        sys.stdout.write(text_table(result))
     return 0
 
 
-def write_csv(rows: list[dict[str, Any]], out: Any) -> None:
-    """One line per row; lists and mappings (evidence, reasons) as JSON text in their cell."""
-    import csv
+def _review_date(text: str | None) -> Any:
+    from datetime import date
 
-    fields = list(dict.fromkeys(k for row in rows for k in row))
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in row.items()})
+    if not text:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"--date: not a date (YYYY-MM-DD): {text!r}") from exc
