@@ -75,12 +75,12 @@ def test_release_gives_back_and_the_request_can_be_reserved_again(ledger: Ledger
     assert ledger.release("req-2", "again").replayed is True  # idempotent
     assert ledger.reservation("req-2").released == "no review produced"  # type: ignore[union-attr]
     assert ledger.balance("acme", DAY).available == 16
-    with pytest.raises(LedgerRefusal, match="'req-2' was released .no review produced.; nothing to capture"):
+    with pytest.raises(LedgerRefusal, match=r"'req-2' was released \(no review produced\); nothing to capture"):
         ledger.capture("req-2")
     second = ledger.reserve("acme", "CACR", 1, DAY, "req-2")  # a released request may be tried again
     assert (second.status, second.replayed) == ("held", False) and second.id != freed.id
     ledger.capture("req-2")
-    with pytest.raises(LedgerRefusal, match="was captured .charged., not held: to refund it use ledger reverse"):
+    with pytest.raises(LedgerRefusal, match=r"was captured \(charged\), not held: to refund it use ledger reverse"):
         ledger.release("req-2", "too late")
     assert ledger.balance("acme", DAY).available == 11
     assert check_invariants(ledger)["redemption"] == 1
