@@ -29,7 +29,12 @@ class LedgerInputError(LedgerRefusal):
 
 
 class OutOfScope(LedgerRefusal):
-    """A reservation for a review none of whose devices can be on the customer's care contract."""
+    """A reservation for a review none of whose devices can be on the customer's care contract, or whose
+    ``device`` (one the review cannot do without) is not on it."""
+
+    def __init__(self, reason: str, device: str | None = None) -> None:
+        super().__init__(reason)
+        self.device = device
 
 
 class LedgerError(AssessError):

@@ -204,10 +204,12 @@ class Ledger:
 
     def reserve(self, customer_id: str, service: str, units: int | str = 1, date: str | dt.date | None = None,
                 request_id: str = "", note: str | None = None, *, devices: Iterable[Device] | None = None,
-                profiles: Mapping[str, Any] | None = None, holder: str | None = None) -> Reservation:
+                profiles: Mapping[str, Any] | None = None, required: Iterable[str] = (),
+                holder: str | None = None) -> Reservation:
         """Hold the credits of ``units`` of ``service`` for ``request_id``, after checking once, in one transaction,
         the customer's eligibility on ``date``, the scope of ``devices`` (when given: OutOfScope when none of them
-        can be on the care contract) and the funds. Nothing is charged until :meth:`capture`.
+        can be on the care contract, or one named in ``required`` is known to be off it) and the funds. Nothing is
+        charged until :meth:`capture`.
 
         Idempotent by request id: an open reservation with the same content is returned (``replayed``), and so is
         a request already charged (status ``captured``); other content under the same id, or a request charged
@@ -222,6 +224,7 @@ class Ledger:
         cost = svc.credits_per_unit * count
         digest = _digest(customer=customer_id, service=svc.code, units=count, date=on.isoformat(), note=note)
         targets = None if devices is None else list(devices)
+        needed = set(required)
 
         def run(conn: Connection) -> Reservation:
             row = self.store.lock_customer(conn, customer_id)
@@ -230,8 +233,8 @@ class Ledger:
             if charged is not None:
                 if (charged.customer_id, charged.service, charged.units, charged.day) != (customer_id, svc.code,
                                                                                            count, on):
-                    raise LedgerRefusal(f"request id {request_id!r} was already used for {charged.service} "
-                                        f"x{charged.units} for {charged.customer_id} on {charged.day}; give another "
+                    raise LedgerRefusal(f"request id {request_id!r} was already used for {charged.service} on "
+                                        f"{charged.day} ({charged.customer_id}, x{charged.units}); give another "
                                         "request id; nothing reserved")
                 _refuse_if_reversed(conn, charged, request_id)
                 return self._captured(conn, charged, request_id)
@@ -252,6 +255,9 @@ class Ledger:
                 if not scope.in_scope and all(d.serial is not None for d in scope.out_of_scope):
                     raise OutOfScope("no device of the inventory is on the care contract: "
                                      + "; ".join(f"{d.name}: {d.reason}" for d in scope.out_of_scope))
+                for d in scope.out_of_scope:
+                    if d.name in needed and d.serial is not None:
+                        raise OutOfScope(f"{d.name} is not in scope ({d.reason})", device=d.name)
             every = journal.lots(conn, customer_id)
             usable = [lot for lot in every if rules.lot_usable(lot.purchased, lot.expires, on)]
             taken = _take(usable, cost)
