@@ -163,8 +163,8 @@ def run(req: AssessRequest) -> Outcome:
         with runlock.exclusive(subjects):  # 2. one run per request and per folder
             testhook.reached("locked")
             found = _claim(ledger, p, req)  # 3. eligibility, scope and funds, credits held
-            testhook.reached("reserved")
             try:
+                testhook.reached("reserved")
                 result, files, failed = _work(ledger, p, req, found, signals)
             except BaseException as exc:
                 signals.deferring = True  # a second Ctrl-C must not stop the release

@@ -190,3 +190,32 @@ def test_a_version_1_ledger_file_is_migrated(tmp_path: Path) -> None:
         with ledger.store.write() as conn, pytest.raises(sa.exc.IntegrityError):  # the rules still hold
             conn.execute(sa.insert(entries).values(customer_id="acme", type="reservation", day=DAY, credits=5,
                                                    created_at="x"))
+
+
+def test_a_version_1_postgresql_ledger_is_migrated(pg_url: str) -> None:  # noqa: F811
+    """A version 1 schema (made here by taking version 2 back: its tables without the two columns, with the old
+    constraints), with entries in it, migrates when opened and takes reservations."""
+    with open_at(pg_url) as ledger:
+        ledger.register(customer())
+        ledger.purchase("acme", 20, date(2026, 1, 10), "PO-1")
+        ledger.redeem("acme", "PHC", 1, DAY, "v1-phc")
+        with ledger.store.engine.begin() as conn:
+            for statement in (
+                "DROP INDEX ix_ledger_entries_hold_for",
+                "ALTER TABLE ledger_entries DROP COLUMN hold_for, DROP COLUMN holder, "
+                "DROP CONSTRAINT ck_ledger_entry_type, DROP CONSTRAINT ck_ledger_entry_sign, "
+                "ADD CONSTRAINT ck_ledger_entry_type CHECK (type IN ('purchase', 'redemption', 'reversal')), "
+                "ADD CONSTRAINT ck_ledger_entry_sign CHECK ((type = 'redemption' AND credits < 0) OR "
+                "(type <> 'redemption' AND credits > 0))",
+                "DELETE FROM ledger_schema",
+                "INSERT INTO ledger_schema (version, applied_at) VALUES (1, 'test')",
+            ):
+                conn.execute(sa.text(statement))
+    with open_at(pg_url) as ledger:
+        with ledger.store.read() as conn:
+            assert conn.execute(sa.select(schema_table.c.version).order_by(schema_table.c.version)
+                                ).scalars().all() == [1, SCHEMA_VERSION]
+        assert ledger.balance("acme", DAY).available == 15
+        ledger.reserve("acme", "PHC", 1, DAY, "after-migration")
+        assert ledger.capture("after-migration").credits == 5
+        assert check_invariants(ledger) == {"purchase": 1, "redemption": 2, "reservation": 1, "release": 1}
