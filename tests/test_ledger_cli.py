@@ -294,3 +294,38 @@ def test_command_line_loads_sqlalchemy_only_for_ledger_commands() -> None:
             "c.ledger_url(a); print('sqlalchemy' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_reserve_capture_release_and_reservations(db: str) -> None:
+    proc = run("--ledger", db, "reserve", "acme-sg", "CACR", "--date", "2026-04-01", "--request-id", "c-1",
+               "--holder", "a test")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == [
+        "reserved CACR x1 for acme-sg on 2026-04-01: 5 credits held from lot 1 (5, expires 2027-01-09); request c-1 "
+        "(entry 3)", "warning: C. Eng <c@acme.example> has no JNCIS-level certification: recommended"]
+    proc = run("--ledger", db, "balance", "acme-sg", "--date", "2026-04-01")
+    assert proc.stdout.splitlines()[0] == ("acme-sg on 2026-04-01: 11 credits available, 5 held by open "
+                                           "reservations, 0 expired unused, 0 bought for later")
+    listed = run("--ledger", db, "reservations").stdout.splitlines()
+    assert listed[0].split() == ["request_id", "customer", "service", "units", "credits", "date", "reserved_at",
+                                 "holder"]
+    assert listed[1].split()[:6] == ["c-1", "acme-sg", "CACR", "1", "5", "2026-04-01"]
+    assert listed[1].endswith("a test")
+    proc = run("--ledger", db, "capture", "c-1")
+    assert proc.stdout == ("captured request c-1: 5 credits charged for CACR x1 (acme-sg, 2026-04-01) from lot 1 "
+                           "(5, expires 2027-01-09) (entry 5)\n")
+    assert run("--ledger", db, "capture", "c-1").stdout.startswith("already captured, nothing charged again:")
+    assert run("--ledger", db, "reservations").stdout == "no open reservations\n"
+    proc = run("--ledger", db, "release", "c-1", "--reason", "late")
+    assert (proc.returncode, proc.stderr) == (3, "refused: request id 'c-1' was captured (charged), not held: to "
+                                                 "refund it use ledger reverse; nothing released\n")
+    run("--ledger", db, "reserve", "acme-sg", "PHC", "--date", "2026-04-01", "--request-id", "p-1")
+    proc = run("--ledger", db, "release", "p-1", "--reason", "no review", "--json")
+    assert proc.returncode == 0
+    assert {k: json.loads(proc.stdout)[k] for k in ("status", "credits", "released")} == {
+        "status": "released", "credits": 5, "released": "no review"}
+    rows = list(csv.DictReader(io.StringIO(run("--ledger", db, "statement", "acme-sg", "--csv").stdout)))
+    assert [(r["type"], r["credits"], r["request_id"], r["reverses"]) for r in rows if r["type"] != "purchase"] == [
+        ("reservation", "-5", "c-1", ""), ("release", "5", "c-1", "3"), ("redemption", "-5", "c-1", ""),
+        ("reservation", "-5", "p-1", ""), ("release", "5", "p-1", "6")]
+    assert next(r["holder"] for r in rows if r["type"] == "reservation") == "a test"

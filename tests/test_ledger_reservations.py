@@ -219,3 +219,30 @@ def test_a_version_1_postgresql_ledger_is_migrated(pg_url: str) -> None:  # noqa
         ledger.reserve("acme", "PHC", 1, DAY, "after-migration")
         assert ledger.capture("after-migration").credits == 5
         assert check_invariants(ledger) == {"purchase": 1, "redemption": 2, "reservation": 1, "release": 1}
+
+
+def test_over_long_input_is_refused_alike_on_every_database(ledger: Ledger) -> None:
+    """issue 14: SQLite stored over-long text that PostgreSQL refused as a write failure. Now both refuse it as bad
+    input, with one message, before any transaction."""
+    before = journal_snapshot(ledger)
+    cases = [
+        ("purchase reference too long: 201 characters, at most 200",
+         lambda: ledger.purchase("acme", 5, DAY, "R" * 201)),
+        ("a request id is required: 1 to 200 printable characters (got 201)",
+         lambda: ledger.redeem("acme", "TG", 1, DAY, "x" * 201)),
+        ("note too long: 2001 characters, at most 2000", lambda: ledger.redeem("acme", "TG", 1, DAY, "n", "y" * 2001)),
+        ("reason too long: 2001 characters, at most 2000", lambda: ledger.release("n", "y" * 2001)),
+        ("a customer id is required: 1 to 128 printable characters (got 129)",
+         lambda: ledger.register(customer("c" * 129))),
+        ("customer name too long: 401 characters, at most 400",
+         lambda: ledger.register(customer("other", name="N" * 401))),
+    ]
+    for message, call in cases:
+        with pytest.raises(LedgerInputError) as err:
+            call()
+        assert err.value.reason == message
+    assert journal_snapshot(ledger) == before
+    # the longest accepted values are stored, on either database
+    ledger.purchase("acme", 5, DAY, "R" * 200)
+    ledger.redeem("acme", "TG", 1, DAY, "x" * 200, "y" * 2000)
+    assert ledger.register(customer("c" * 128, name="N" * 400)).version == 1
