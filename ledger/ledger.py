@@ -291,11 +291,14 @@ class Ledger:
             if held is None:
                 raise LedgerRefusal(self._no_hold(conn, request_id, "nothing to capture"))
             given = journal.entry_allocations(conn, held.id)
-            journal.append(conn, customer_id=held.customer_id, type_="release", day=held.day, credits=-held.credits,
-                           service=held.service, units=held.units, hold_for=request_id, reverses=held.id,
-                           note=f"captured: reservation {held.id} charged", taken=[(a.lot, -a.credits) for a in given])
             digest = _digest(customer=held.customer_id, service=held.service, units=held.units,
                              date=held.day.isoformat(), note=held.note)
+            # the release that captures carries the redemption's content hash: that is how a reservation is known
+            # to be captured (a plain release has none)
+            journal.append(conn, customer_id=held.customer_id, type_="release", day=held.day, credits=-held.credits,
+                           service=held.service, units=held.units, hold_for=request_id, reverses=held.id,
+                           content_hash=digest, note=f"captured: reservation {held.id} charged",
+                           taken=[(a.lot, -a.credits) for a in given])
             journal.append(conn, customer_id=held.customer_id, type_="redemption", day=held.day, credits=held.credits,
                            service=held.service, units=held.units, request_id=request_id, content_hash=digest,
                            note=held.note, taken=[(a.lot, a.credits) for a in given])
@@ -355,7 +358,8 @@ class Ledger:
         status, redemption, released = "held", None, None
         if release is not None:
             charged = journal.find_request(conn, "redemption", row.hold_for)
-            if charged is not None and release.note.startswith("captured:") and charged.id > release.id:
+            if charged is not None and release.content_hash is not None and charged.content_hash == \
+                    release.content_hash:
                 status, redemption = "captured", charged.id
             else:
                 status, released = "released", release.note
