@@ -159,7 +159,8 @@ def run(req: AssessRequest) -> Outcome:
     started = time.perf_counter()
     p = _prepare(req)  # 1. inputs
     with open_ledger(req.ledger) as ledger, _Signals() as signals:
-        subjects = [("request", f"{ledger.url} {p.request_id}"), ("folder", str(p.out_dir.resolve()))]
+        folder = str(p.out_dir.resolve())
+        subjects = [("request", f"{ledger.url} {p.request_id}", p.request_id), ("folder", folder, folder)]
         with runlock.exclusive(subjects):  # 2. one run per request and per folder
             testhook.reached("locked")
             found = _claim(ledger, p, req)  # 3. eligibility, scope and funds, credits held

@@ -39,13 +39,14 @@ def lock_dir() -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(subjects: list[tuple[str, str]]) -> Iterator[None]:
-    """Hold a lock on each (kind, name) subject, e.g. ("request", url + id), ("folder", path); Busy if one is
-    taken. Each lock file records who holds it, for the message of the run that is refused."""
+def exclusive(subjects: list[tuple[str, str, str]]) -> Iterator[None]:
+    """Hold a lock on each (kind, key, name) subject, e.g. ("request", ledger URL + id, id), ("folder", path,
+    path); Busy (naming kind and name) if one is taken. Each lock file records who holds it, for the message of
+    the run that is refused."""
     held: list[int] = []
     try:
-        for kind, name in subjects:
-            path = lock_dir() / f"{kind}-{hashlib.sha256(name.encode()).hexdigest()[:32]}.lock"
+        for kind, key, name in subjects:
+            path = lock_dir() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.lock"
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
