@@ -22,7 +22,7 @@ from ledger.store import SCHEMA_VERSION, entries, schema_table
 from msplus.records import Device
 
 SPAWN = multiprocessing.get_context("spawn")
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "data" / "ledger"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
