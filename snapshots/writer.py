@@ -201,11 +201,17 @@ def prepare_folder(folder: Path) -> None:
         if not folder.is_dir():
             raise InputError("exists and is not a folder", path=str(folder))
         if any(folder.iterdir()):
-            if not _ours(folder / META):
+            if not _ours(folder / META) and not _first_write_interrupted(folder):
                 raise InputError("folder exists, is not empty and was not written by this tool; not overwritten",
                                  path=str(folder))
             shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
+
+
+def _first_write_interrupted(folder: Path) -> bool:
+    """A run of this tool killed while writing its first meta.json leaves only ``meta.json.tmp`` (perhaps cut
+    short): the folder is ours to clear on the next run."""
+    return [p.name for p in folder.iterdir()] == [META + ".tmp"]
 
 
 def _ours(meta: Path) -> bool:
