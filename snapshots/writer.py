@@ -209,9 +209,10 @@ def prepare_folder(folder: Path) -> None:
 
 
 def _first_write_interrupted(folder: Path) -> bool:
-    """A run of this tool killed while writing its first meta.json leaves only ``meta.json.tmp`` (perhaps cut
-    short): the folder is ours to clear on the next run."""
-    return [p.name for p in folder.iterdir()] == [META + ".tmp"]
+    """A run of this tool killed while writing its first meta.json leaves only the temporary file of that write
+    (``.meta.json.<random>.tmp``, see msplus.atomicfile; perhaps cut short): the folder is ours to clear."""
+    names = [p.name for p in folder.iterdir()]
+    return bool(names) and all(n.startswith(f".{META}.") and n.endswith(".tmp") for n in names)
 
 
 def _ours(meta: Path) -> bool:

@@ -209,17 +209,17 @@ def test_two_requests_into_one_folder_at_once(lab: Lab, snapshot: Path, tmp_path
 
 def test_a_device_folder_left_by_a_kill_during_its_first_write_is_cleared(tmp_path: Path) -> None:
     """Found by test_stopped_during_live_collection: SIGKILL between a device folder's creation and its first
-    meta.json rename left only a (cut) meta.json.tmp, and the rerun refused the folder as "not written by this
+    meta.json rename left only its (cut) temporary file, and the rerun refused the folder as "not written by this
     tool", so the rerun could not repair. A folder holding anything else of unknown origin is still refused."""
     from msplus.errors import InputError
     from snapshots.writer import prepare_folder
 
     left = tmp_path / "sg-core-2"
     left.mkdir()
-    (left / "meta.json.tmp").write_text('{"schema_version": 1, "to', encoding="utf-8")
+    (left / ".meta.json.k3x9q1.tmp").write_text('{"schema_version": 1, "to', encoding="utf-8")
     prepare_folder(left)
     assert left.is_dir() and list(left.iterdir()) == []
-    (left / "meta.json.tmp").write_text("{}", encoding="utf-8")
+    (left / ".meta.json.k3x9q1.tmp").write_text("{}", encoding="utf-8")
     (left / "notes.txt").write_text("someone's notes", encoding="utf-8")
     with pytest.raises(InputError, match="not written by this tool"):
         prepare_folder(left)
