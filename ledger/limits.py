@@ -1,4 +1,5 @@
-"""Input limits of the ledger (``limits.yaml``) and the checks that apply them at the boundary.
+"""Input limits of the ledger (``limits.yaml``: text lengths and numbers; dates come from the project's range in
+msplus/data/limits.yaml) and the checks that apply them at the boundary.
 
 A value that breaks a limit raises LedgerInputError (bad input, exit 2) before any transaction starts, so SQLite
 and PostgreSQL refuse the same inputs with the same message (a too-long string would otherwise be stored by
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ledger.errors import LedgerError, LedgerInputError
+from msplus.limits import limits as kernel_limits
 
 LIMITS_FILE = Path(__file__).with_name("limits.yaml")
 _NUMBER = re.compile(r"-?[0-9]{1,12}")  # ASCII only: int() would also take "1_0", " 7" or Arabic-Indic digits
@@ -25,8 +27,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    first_date: date
-    last_date: date
     lengths: dict[str, int]
     purchase_credits_max: int
     units_max: int
@@ -36,18 +36,11 @@ class Limits:
 def limits() -> Limits:
     try:
         data = yaml.safe_load(LIMITS_FILE.read_text(encoding="utf-8"))
-        return Limits(first_date=_as_date(data["dates"]["first"]), last_date=_as_date(data["dates"]["last"]),
-                      lengths={str(k): int(v) for k, v in data["lengths"].items()},
+        return Limits(lengths={str(k): int(v) for k, v in data["lengths"].items()},
                       purchase_credits_max=int(data["numbers"]["purchase_credits_max"]),
                       units_max=int(data["numbers"]["units_max"]))
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise LedgerError(f"{LIMITS_FILE}: unreadable ledger limits: {exc}") from exc
-
-
-def _as_date(value: object) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 def length(name: str) -> int:
@@ -67,9 +60,10 @@ def parse_date(text: str, what: str = "date") -> date:
 
 
 def check_date(value: date, what: str = "date") -> date:
-    lim = limits()
-    if not lim.first_date <= value <= lim.last_date:
-        raise LedgerInputError(f"bad {what} {value}: expected a date from {lim.first_date} to {lim.last_date}")
+    """Within the project's sane calendar range (msplus/data/limits.yaml ``dates``, shared by every command)."""
+    lim = kernel_limits()
+    if not lim.earliest_date <= value <= lim.latest_date:
+        raise LedgerInputError(f"bad {what} {value}: expected a date from {lim.earliest_date} to {lim.latest_date}")
     return value
 
 

@@ -283,7 +283,7 @@ def test_malformed_snapshot_stops_naming_the_file(fresh: Lab, tmp_path: Path, ca
     (("--device", "sg-core-1", "--change", "nowhere.set"), "nowhere.set: --change: change file not found"),
     (("--date", "2026-6-1"), "bad date '2026-6-1'"),
     (("--date", "2026-W23-1"), "--date: bad date '2026-W23-1': expected YYYY-MM-DD"),  # issue 14: ISO week date
-    (("--date", "9999-12-31"), "--date: bad date 9999-12-31: expected a date from 2000-01-01 to 2199-12-31"),
+    (("--date", "9999-12-31"), "--date: bad date 9999-12-31: expected a date from 1990-01-01 to 2200-12-31"),
     (("--device", EXCLUDED, "--change", "inventories/lab-change.set"),
      f"{EXCLUDED} is not in scope (serial 66124662877 is not on Juniper Care contract JC-1001)"),
 ])

@@ -148,9 +148,9 @@ LONG = "P" * 201
     (["purchase", "acme-sg", "5", "--date", "2026-W01-1"],
      "error: bad date '2026-W01-1': expected YYYY-MM-DD, e.g. 2026-01-10"),
     (["purchase", "acme-sg", "5", "--date", "9999-12-31"],
-     "error: bad date 9999-12-31: expected a date from 2000-01-01 to 2199-12-31"),
-    (["balance", "acme-sg", "--date", "1999-12-31"],
-     "error: bad date 1999-12-31: expected a date from 2000-01-01 to 2199-12-31"),
+     "error: bad date 9999-12-31: expected a date from 1990-01-01 to 2200-12-31"),
+    (["balance", "acme-sg", "--date", "1989-12-31"],
+     "error: bad date 1989-12-31: expected a date from 1990-01-01 to 2200-12-31"),
     # issue 14: int() took "1_0" as 10 and Arabic-Indic digits as numbers
     (["redeem", "acme-sg", "TG", "--units", "1_0", "--date", "2026-04-01", "--request-id", "x"],
      "error: bad units '1_0': expected a whole number"),
@@ -213,12 +213,16 @@ def test_output_into_a_closed_pipe_ends_quietly(db: str) -> None:
     with open_at(db) as ledger:
         for n in range(300):
             ledger.purchase("acme-sg", 1, "2026-01-10", f"PO-{n}")
-    for args in (["balance", "acme-sg"], ["statement", "acme-sg"], ["statement", "acme-sg", "--csv"]):
+    for args in (["balance", "acme-sg"], ["statement", "acme-sg"], ["statement", "acme-sg", "--csv"],
+                 ["statement", "acme-sg", "--json"]):
         script = (f"{sys.executable} {ROOT / 'run_assessment.py'} ledger --ledger {db} {' '.join(args)} | head -n 1;"
                   " exit ${PIPESTATUS[0]}")
         proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
         assert proc.stderr == "", proc.stderr
-        assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 1
+        assert len(proc.stdout.splitlines()) == 1
+        # 141 (README's exit-code table) when the reader left first; 0 when everything fitted in the pipe before
+        # it did. The JSON statement (over 64 KiB, more than a pipe holds) always meets the closed pipe.
+        assert proc.returncode == 141 if "--json" in args else proc.returncode in (0, 141)
 
 
 def test_where_the_ledger_lives(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 Exit codes: 0 done (a replayed request included); 2 bad input (a malformed date, number, over-long text: one line
 ``error: ...``) or the ledger or an input file could not be used; 3 refused by the ledger's rules (one line
 ``refused: ...``). Nothing changed unless the exit code is 0. Output cut short by a closed pipe (``| head``) ends
-quietly.
+quietly with 141 (app.cli).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import csv
 import functools
 import io
 import json
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +20,9 @@ from typing import Any
 from ledger.errors import LedgerInputError, LedgerRefusal
 from ledger.ledger import Ledger, open_ledger
 from ledger.records import Allocation, Balance, StatementEntry, to_json
+from msplus.exitcodes import ExitCode
 
-BAD_INPUT, REFUSED = 2, 3
+BAD_INPUT, REFUSED = ExitCode.BAD_INPUT, ExitCode.REFUSED
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -39,10 +39,6 @@ def _handler(run: Callable[[Ledger, argparse.Namespace], None]) -> Handler:
         except LedgerRefusal as exc:
             print(f"refused: {exc.reason}", file=sys.stderr)
             return REFUSED
-        except BrokenPipeError:
-            # the reader stopped (``| head``): what was asked for was done; say nothing more, and keep the
-            # interpreter from failing again when it flushes stdout at exit
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
     return handler
