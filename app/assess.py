@@ -1,48 +1,55 @@
-"""``run_assessment.py assess SERVICE``: the review the customer paid for, end to end, with the credits debited.
+"""``run_assessment.py assess SERVICE``: the review the customer paid for, end to end, with its credits reserved
+before the work and captured after the review is published.
 
 The pipeline, in this order (each step runs only when the ones before it succeeded):
 
 1. inputs: inventory (with its customer), the service's data files (catalogs, rules or thresholds), the review
    date, ``--change``/``--device``, an existing ``--snapshot``'s device folders. Bad input: exit 2, naming the file
    and the place; no ledger opened, no device contacted.
-2. ledger: the customer's eligibility on the review date, the request id's history and the credits for the
-   service's cost. A refusal: exit 3 with the reason; no device contacted.
-3. scope: devices whose serial is on the care contract; the rest are listed as excluded with the reason (a device
-   with no serial in the inventory is collected, then scoped by the serial it reports).
-4. data: collect the in-scope devices live into ``<out>/snapshot/``, or take ``--snapshot DIR`` as given. Devices
-   that fail are listed; when no in-scope device is left there is no review: exit 4, nothing charged.
-5. analysis: the service's module (analyzers/services/) turns the snapshot into findings and its section.
-6. render: every format (HTML, Markdown, JSON, XLSX, CSV) into a staging folder inside the output folder, with
-   the credits section as it will be after this debit. Rendering fails: exit 4, nothing charged.
-7. debit: one redemption, idempotent by request id (default ``<customer>-<service>-<date>``, so a rerun of the
-   same review is not charged twice). Refused at this point (another run took the credits meanwhile): the staged
-   reports are deleted, exit 3. When the ledger's balance after the debit differs from the one rendered (another
-   debit happened in between) the reports are rendered again with the ledger's figures.
-8. publish: the staged files replace those in the output folder; if that fails, the debit is reversed.
+2. locks: one run per request id and one per output folder (app.runlock). Taken: exit 3, nothing done.
+3. reserve: one ledger operation checks the customer's eligibility on the review date, the care-contract scope of
+   the inventory's devices and the funds, and holds the service's credits against the request id (default
+   ``<customer>-<service>-<date>``). A refusal: exit 3 (exit 4 when no device can be in scope); no device
+   contacted. A request already charged is a rerun (nothing will be charged again); an open reservation of the
+   same request left by an interrupted run is taken over.
+4. data: collect the in-scope devices live into ``<out>/snapshot/``, or take ``--snapshot DIR`` as given; devices
+   with no serial in the inventory are scoped by the serial they report. When no in-scope device is left there is
+   no review: exit 4, credits released.
+5. analysis, 6. render: every format (HTML, Markdown, JSON, XLSX, CSV) into a staging folder inside the output
+   folder; the credits section shows the ledger's balance with this review's credits held, which is the balance
+   once they are captured. Rendering fails: exit 4, credits released.
+7. publish: the staged files are renamed into the output folder; 8. capture: the held credits are charged.
+   SIGINT and SIGTERM wait while these two run, so a review is never left published and released; up to step 6
+   they release the credits (exit 130 / 143). A run killed outright (SIGKILL, power cut) leaves the reservation
+   open and its folder unpublished or published-but-uncaptured; the same request run again takes the reservation
+   over, produces the review and captures it once (``ledger reservations`` lists what is open).
 
-``--no-charge`` runs every step but the debit (the reports say "not charged"). Exit codes: 0 review written, 1
-review written but some in-scope devices could not be collected, 2 bad input, 3 refused by the ledger, 4 no review
-(nothing to review, or it could not be written); nothing is charged unless the exit code is 0 or 1.
+``--no-charge`` reserves nothing (the reports say "not charged"). Exit codes: 0 review written, 1 review written
+but some in-scope devices could not be collected, 2 bad input, 3 refused (by the ledger, or another run holds the
+request or folder), 4 no review; 130/143 interrupted. Nothing is charged unless the exit code is 0 or 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
 import shutil
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app import assess_inputs
+from app import assess_inputs, testhook
 from app.assess_inputs import DeviceFolder
 from app.prompt import password_prompt
+from app.runlock import Busy
 from msplus import __version__
 from msplus.errors import AssessError, InputError
 from msplus.records import CollectionResult, Customer, Device, Inventory
@@ -59,6 +66,7 @@ from reports.model import (
 
 if TYPE_CHECKING:
     from analyzers.services import Analysis, Loaded, ReviewService
+    from app.assess_ledger import Claim
     from ledger.ledger import Ledger
     from ledger.records import Scope as LedgerScope
     from ledger.records import ScopedDevice
@@ -68,6 +76,50 @@ OK, PARTIAL, BAD_INPUT, REFUSED, NO_REVIEW = 0, 1, 2, 3, 4
 
 class NoReview(AssessError):
     """Nothing to review, or the review could not be written: nothing is charged."""
+
+
+class Interrupted(BaseException):  # like KeyboardInterrupt: not an error, a stop
+    """SIGINT or SIGTERM arrived: the run stops, releasing what it held. ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+class _Signals:
+    """SIGINT and SIGTERM raise Interrupted, except inside ``deferred()`` (publish and capture), where they are
+    remembered and the run finishes first. Only the main thread can install handlers; elsewhere nothing changes."""
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.pending: int | None = None
+        self._old: dict[int, object] = {}
+
+    def __enter__(self) -> _Signals:
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._old[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._old.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        if self.deferring:
+            self.pending = signum
+            return
+        raise Interrupted(signum)
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
 
 
 @dataclass(frozen=True)
@@ -100,33 +152,114 @@ class Outcome:
 
 
 def run(req: AssessRequest) -> Outcome:
-    """Run one review. Raises InputError (bad input, exit 2), LedgerRefusal (exit 3), NoReview (exit 4) or LedgerError
-    (the ledger cannot be used, exit 2); returns the outcome of a written review."""
-    from analyzers.services import Inputs
-    from app import assess_ledger
+    """Run one review. Raises InputError (bad input, exit 2), LedgerRefusal or Busy (exit 3), NoReview (exit 4),
+    LedgerError (the ledger cannot be used, exit 2) or Interrupted; returns the outcome of a written review. Credits
+    held by this run are released on every way out but a published review."""
+    from app import runlock
     from ledger.ledger import open_ledger
 
     started = time.perf_counter()
     p = _prepare(req)  # 1. inputs
     if p.inv.customer is None:  # --no-charge without a customer: an internal review, no ledger at all
         return _internal(p, req, started)
-    with open_ledger(req.ledger) as ledger:
-        # 2. eligibility and credits, before any device is touched
-        found = assess_ledger.standing(ledger, p.customer, p.svc.ledger_code, p.on, p.request_id, charge=req.charge)
-        # 3. scope and 4. data
-        scope, snapshot, folders = _scope_and_data(ledger, p, req)
-        # 5. analysis
-        since, since_basis = _since(ledger, p)
-        analysis = p.svc.analyse(Inputs(snapshot, scope.reviewed, scope.failed, p.change, req.device, on=p.on,
-                                        since=since, since_basis=since_basis), p.loaded)
-        credits = assess_ledger.expected(found, p.svc.ledger_code, p.request_id, charge=req.charge,
-                                         ledger_url=ledger.url)
-        result = _result(p, ledger.customer(p.customer).name, scope, snapshot, folders, analysis, credits,
-                         live=req.snapshot is None)
-        # 6. render, 7. debit, 8. publish
-        files = _deliver(ledger, p, result, charge=req.charge)
-    code = PARTIAL if scope.failed else OK
+    with open_ledger(req.ledger) as ledger, _Signals() as signals:
+        folder = str(p.out_dir.resolve())
+        subjects = [("request", f"{ledger.url} {p.request_id}", p.request_id), ("folder", folder, folder)]
+        with runlock.exclusive(subjects):  # 2. one run per request and per folder
+            testhook.reached("locked")
+            found = _claim(ledger, p, req)  # 3. eligibility, scope and funds, credits held
+            try:
+                testhook.reached("reserved")
+                result, files, failed = _work(ledger, p, req, found, signals)
+            except BaseException as exc:
+                signals.deferring = True  # a second Ctrl-C must not stop the release
+                if found.to_capture and not _captured(ledger, p.request_id):
+                    _release(ledger, p.request_id, exc)
+                raise
+    if signals.pending is not None:
+        print(f"{signal.Signals(signals.pending).name} received while publishing: the review was finished first",
+              file=sys.stderr)
+    code = PARTIAL if failed else OK
     return Outcome(code, result, files, p.out_dir, seconds=time.perf_counter() - started)
+
+
+def _claim(ledger: Ledger, p: _Prepared, req: AssessRequest) -> Claim:
+    """Step 3: the ledger's one check (see app.assess_ledger.claim); no device can be in scope is no review."""
+    from app import assess_ledger
+    from ledger.errors import OutOfScope
+
+    profiles = {n: f.profile for n, f in p.given.items() if f.profile} if p.given else None
+    try:
+        return assess_ledger.claim(ledger, p.customer, p.svc.ledger_code, p.on, p.request_id, list(p.inv.devices),
+                                   profiles, p.out_dir, charge=req.charge,
+                                   note=f"{p.svc.ledger_code} review (run_assessment.py assess)",
+                                   required=(req.device,) if p.change is not None and req.device else ())
+    except OutOfScope as exc:
+        if exc.device is not None:
+            raise InputError(f"{exc.reason}: no change review for it", key="--device") from None
+        raise NoReview(exc.reason) from None
+
+
+def _work(ledger: Ledger, p: _Prepared, req: AssessRequest, found: Claim,
+          signals: _Signals) -> tuple[ReviewResult, dict[str, Path], bool]:
+    """Steps 4 to 8, with the credits held: data, analysis, render, publish, capture."""
+    from analyzers.services import Inputs
+    from app import assess_ledger
+
+    scope, snapshot, folders = _scope_and_data(ledger, p, req, found.scope)  # 4.
+    testhook.reached("collected")
+    since, since_basis = _since(ledger, p)
+    analysis = p.svc.analyse(Inputs(snapshot, scope.reviewed, scope.failed, p.change, req.device, on=p.on,  # 5.
+                                    since=since, since_basis=since_basis), p.loaded)
+    credits = assess_ledger.credits(ledger, found, p.customer, p.svc.ledger_code, p.on, p.request_id)
+    result = _result(p, ledger.customer(p.customer).name, scope, snapshot, folders, analysis, credits,
+                     live=req.snapshot is None)
+    _clear_staging(p.out_dir)
+    staging = p.out_dir / f".staging-{os.getpid()}"
+    staged = _render(result, staging, p.out_dir)  # 6.
+    testhook.reached("rendered")
+    with signals.deferred():
+        files = _publish(staging, p.out_dir, staged)  # 7.
+        testhook.reached("published")
+        if found.to_capture:
+            testhook.reached("capturing")
+            try:
+                assess_ledger.settle(ledger, p.request_id)  # 8.
+            except AssessError as exc:
+                raise PublishedUncaptured(f"the review is published in {p.out_dir} but the ledger could not charge "
+                                          f"it ({exc}); the credits stay held: run the same request again "
+                                          "(--request-id " + p.request_id + ") to finish") from exc
+            testhook.reached("captured")
+    return result, files, bool(scope.failed)
+
+
+class PublishedUncaptured(AssessError):
+    """The review is published but its capture failed: the credits stay held for a rerun to capture."""
+
+
+def _captured(ledger: Ledger, request_id: str) -> bool:
+    try:
+        found = ledger.reservation(request_id)
+    except AssessError:
+        return False
+    return found is not None and found.status == "captured"
+
+
+def _release(ledger: Ledger, request_id: str, exc: BaseException) -> None:
+    """Give the held credits back (no review produced), unless the review was published: then they stay held for a
+    rerun to capture. A release that fails is reported; the reservation stays open for ``ledger release``."""
+    from app import assess_ledger
+
+    if isinstance(exc, PublishedUncaptured):
+        return
+    why = (f"interrupted by {signal.Signals(exc.signum).name}" if isinstance(exc, Interrupted)
+           else "no review produced" if isinstance(exc, NoReview | AssessError)
+           else f"assess failed: {type(exc).__name__}")
+    try:
+        assess_ledger.give_back(ledger, request_id, why)
+    except AssessError as failed:
+        print(f"warning: could not release the credits held for request {request_id} ({failed}): release them "
+              f"with: ledger release {request_id} --reason \"{why}\"", file=sys.stderr)
 
 
 INTERNAL = "internal"  # customer id of a review without a customer (--no-charge, no customer: section)
@@ -159,7 +292,8 @@ def _internal(p: _Prepared, req: AssessRequest, started: float) -> Outcome:
     from ledger.ledger import Ledger
 
     none = _NoContract()
-    scope, snapshot, folders = _scope_and_data(none, p, req)  # type: ignore[arg-type]
+    first = none.scope(p.customer, list(p.inv.devices), None, p.on)
+    scope, snapshot, folders = _scope_and_data(none, p, req, first)  # type: ignore[arg-type]
     if p.since is not None:
         since, since_basis = p.since, f"since {p.since.isoformat()} (--since)"
     else:  # no customer, so no previous review in any ledger
@@ -171,8 +305,13 @@ def _internal(p: _Prepared, req: AssessRequest, started: float) -> Outcome:
                       request_id=p.request_id, remaining=None, earliest_expiry=None,
                       ledger="none (internal review)", note=INTERNAL_NOTE)
     result = _result(p, none.name, scope, snapshot, folders, analysis, credits, live=req.snapshot is None)
-    staging = p.out_dir / f".staging-{os.getpid()}"
-    files = _publish(staging, p.out_dir, _render(result, staging, p.out_dir))
+    from app import runlock
+
+    folder = str(p.out_dir.resolve())
+    with runlock.exclusive([("folder", folder, folder)]):  # one run per output folder, as for a charged review
+        _clear_staging(p.out_dir)
+        staging = p.out_dir / f".staging-{os.getpid()}"
+        files = _publish(staging, p.out_dir, _render(result, staging, p.out_dir))
     return Outcome(PARTIAL if scope.failed else OK, result, files, p.out_dir, seconds=time.perf_counter() - started)
 
 
@@ -231,13 +370,13 @@ def _since(ledger: Ledger, p: _Prepared) -> tuple[date | None, str]:
     return last, f"since the customer's previous PBNIR on {last.isoformat()} (ledger)"
 
 
-def _scope_and_data(ledger: Ledger, p: _Prepared, req: AssessRequest) -> tuple[Scope, Path, dict[str, DeviceFolder]]:
-    """Steps 3 and 4: the devices on the care contract, collected live or taken from the snapshot.
+def _scope_and_data(ledger: Ledger, p: _Prepared, req: AssessRequest,
+                    first: LedgerScope) -> tuple[Scope, Path, dict[str, DeviceFolder]]:
+    """Step 4: the devices on the care contract (``first``, checked with the reservation), collected live or taken
+    from the snapshot.
 
     A device with no serial in the inventory is collected too, then scoped by the serial it reports. NoReview when
     nothing is left to review."""
-    profiles = {n: f.profile for n, f in p.given.items() if f.profile} if p.given else None
-    first = ledger.scope(p.customer, p.inv.devices, profiles, p.on)
     unknown = [d.name for d in first.out_of_scope if d.serial is None] if p.given is None else []
     targets = [d.name for d in first.in_scope] + unknown
     excluded = [d for d in first.out_of_scope if d.name not in unknown]
@@ -293,30 +432,11 @@ def _result(p: _Prepared, customer_name: str, scope: Scope, snapshot: Path, fold
                         notes=analysis.notes)
 
 
-def _deliver(ledger: Ledger, p: _Prepared, result: ReviewResult, *, charge: bool) -> dict[str, Path]:
-    """Steps 6 to 8: render into a staging folder, debit, move the files into place."""
-    from app import assess_ledger
-
-    staging = p.out_dir / f".staging-{os.getpid()}"
-    files = _render(result, staging, p.out_dir)
-    if charge:
-        try:
-            redemption = assess_ledger.debit(ledger, p.customer, p.svc.ledger_code, p.on, p.request_id)
-        except AssessError:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        actual = assess_ledger.settled(ledger, p.customer, p.on, result.credits, redemption)
-        if actual != result.credits:  # the ledger moved between the check and the debit: show what it says now
-            result = dataclasses.replace(result, credits=actual)
-            files = _render(result, staging, p.out_dir, after_debit=True) or files
-    try:
-        return _publish(staging, p.out_dir, files)
-    except OSError as exc:
-        reversed_ = charge and result.credits.status == "debited"
-        if reversed_:
-            ledger.reverse(p.request_id, f"the review could not be written: {exc}", p.on)
-        raise NoReview(f"could not move the reports into {p.out_dir}: {exc}"
-                       + ("; the debit was reversed" if reversed_ else "; nothing charged")) from exc
+def _clear_staging(out_dir: Path) -> None:
+    """Staging folders of earlier runs that were killed (this run holds the folder's lock: none is in use)."""
+    if out_dir.is_dir():
+        for old in out_dir.glob(".staging-*"):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------- steps
@@ -357,9 +477,8 @@ def _source(name: str, folder: DeviceFolder) -> DeviceSource:
     return DeviceSource(name, meta.started, meta.collector, verified)
 
 
-def _render(result: ReviewResult, staging: Path, out_dir: Path, *, after_debit: bool = False) -> dict[str, Path]:
-    """Every format into ``staging``. Before the debit a failure is NoReview (nothing charged); after it (the
-    re-render with the ledger's figures) the first rendering is kept and {} returned."""
+def _render(result: ReviewResult, staging: Path, out_dir: Path) -> dict[str, Path]:
+    """Every format into ``staging``; a failure is NoReview (the credits are released)."""
     from reports.render import file_names, render_all
 
     try:
@@ -369,20 +488,23 @@ def _render(result: ReviewResult, staging: Path, out_dir: Path, *, after_debit: 
                 raise OSError(f"{target} exists and is not a file")
         return render_all(result, staging)
     except Exception as exc:
-        if after_debit:
-            print(f"warning: could not re-render with the ledger's balance ({exc}); the reports show the balance "
-                  "expected before the debit", file=sys.stderr)
-            return {}
         shutil.rmtree(staging, ignore_errors=True)
         raise NoReview(f"the reports could not be written ({type(exc).__name__}: {exc}); nothing charged") from exc
 
 
 def _publish(staging: Path, out_dir: Path, files: dict[str, Path]) -> dict[str, Path]:
+    """Step 7: each staged file renamed into the output folder (a rename within one file system: each file is
+    either the old or the new one, never half). The staging folder goes last, so while it exists the publish is
+    not finished; a rerun of the request publishes again. A failure is NoReview (the credits are released)."""
     out = {}
-    for fmt, path in files.items():
-        target = out_dir / path.name
-        os.replace(path, target)
-        out[fmt] = target
+    try:
+        for n, (fmt, path) in enumerate(files.items(), 1):
+            testhook.reached(f"publish-rename-{n}")
+            target = out_dir / path.name
+            os.replace(path, target)
+            out[fmt] = target
+    except OSError as exc:
+        raise NoReview(f"could not move the reports into {out_dir}: {exc}; nothing charged") from exc
     shutil.rmtree(staging, ignore_errors=True)
     return out
 
@@ -391,7 +513,7 @@ def _publish(staging: Path, out_dir: Path, files: dict[str, Path]) -> dict[str, 
 
 def main(args: argparse.Namespace) -> int:
     """``run_assessment.py assess``: run one review and print its summary."""
-    from ledger.errors import LedgerRefusal
+    from ledger.errors import LedgerInputError, LedgerRefusal
 
     collect = None
     if getattr(args, "broker", None) and not args.snapshot:
@@ -409,12 +531,21 @@ def main(args: argparse.Namespace) -> int:
         progress=not args.no_progress, collect=collect)
     try:
         outcome = run(req)
+    except LedgerInputError as exc:
+        print(f"error: {exc.reason}", file=sys.stderr)
+        return BAD_INPUT
     except LedgerRefusal as exc:
         print(f"refused: {exc.reason}", file=sys.stderr)
+        return REFUSED
+    except Busy as exc:
+        print(f"refused: {exc}", file=sys.stderr)
         return REFUSED
     except NoReview as exc:
         print(f"no review: {exc}", file=sys.stderr)
         return NO_REVIEW
+    except Interrupted as exc:
+        print(f"interrupted by {exc}: no review published, nothing charged", file=sys.stderr)
+        return 128 + exc.signum
     if getattr(args, "format", "text") == "json":
         print(json.dumps(outcome_json(outcome), indent=2, default=str))
     else:

@@ -19,14 +19,17 @@ from snapshots.reader import DeviceSnapshot
 
 
 def review_date(text: str | None, key: str = "--date") -> date:
+    """A date option (``--date``, ``--since``): YYYY-MM-DD in ASCII digits within the ledger's calendar range
+    (ledger/limits.yaml)."""
+    from ledger import limits
+    from ledger.errors import LedgerInputError
+
     if text is None:
         return date.today()
     try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", key=key) from None
+        return limits.parse_date(text)
+    except LedgerInputError as exc:
+        raise InputError(exc.reason, key=key) from None
 
 
 def inventory(path: str | Path, *, needs_credentials: bool,

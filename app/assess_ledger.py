@@ -1,110 +1,124 @@
-"""The ledger's part in ``assess``: may this customer have this review (eligibility, credits, request id), what the
-credits section will say, and the one debit.
+"""The ledger's part in ``assess``: one reservation before any device is touched, the credits section as the
+ledger computes it, and the capture (or release) at the end.
 
-Order in the pipeline: ``standing`` before any device is touched (a refusal raises LedgerRefusal with the reason);
-``expected`` before rendering (the report must show the balance after its own debit); ``debit`` after the
-report is written; ``settled`` after the debit, to re-render when the ledger moved meanwhile.
+``claim`` reserves: eligibility, the care-contract scope of the inventory's devices and the funds are checked once,
+by the ledger, and the credits are held against the request id. A request already charged comes back as
+``captured`` (a rerun: nothing is charged again); an open reservation of the same request left by an interrupted run
+is taken over (the run locks make sure that run is gone, see app.runlock) unless another host holds it.
+``credits`` reads the balance with the credits held: it is the balance after the capture, as the ledger computes
+it. ``settle`` captures after the review is published; ``give_back`` releases when no review is produced.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from ledger.errors import LedgerRefusal
+from ledger.errors import LedgerRefusal, OutOfScope
 from ledger.ledger import Ledger
-from ledger.records import Balance, Eligibility, Lot, Redemption
+from ledger.records import Redemption, Reservation, Scope
+from msplus.records import Device
 from reports.model import Credits
+
+_HOLDER = re.compile(r"^assess on (?P<host>\S+) pid (?P<pid>\d+): (?P<out>.*)$")
 
 
 @dataclass(frozen=True, slots=True)
-class Standing:
-    eligibility: Eligibility
+class Claim:
+    """What the ledger said before the work: the scope, and the reservation (None with --no-charge)."""
+
+    scope: Scope
+    reservation: Reservation | None
     cost: int
-    balance: Balance
-    replay: bool  # this request id already debited this service on this date: it will not be charged again
+
+    @property
+    def to_capture(self) -> bool:
+        """True when this run holds credits it must capture (or release): not a rerun of a charged request."""
+        return self.reservation is not None and self.reservation.status == "held"
 
 
-def standing(ledger: Ledger, customer_id: str, code: str, on: date, request_id: str, *, charge: bool) -> Standing:
-    """Eligibility, the request id's history and the credits, checked before anything else happens."""
-    eligibility = ledger.check_eligibility(customer_id, on)  # LedgerRefusal for an unknown customer
-    if not eligibility.ok:
-        raise LedgerRefusal(f"{customer_id} is not eligible on {on}: {'; '.join(eligibility.reasons)}")
-    replay = _replay(ledger, customer_id, code, on, request_id) if charge else False
+def holder(out_dir: Path) -> str:
+    """Who holds a reservation, for ``ledger reservations`` and for a rerun deciding whether to take it over."""
+    return f"assess on {socket.gethostname()} pid {os.getpid()}: {out_dir.resolve()}"
+
+
+def claim(ledger: Ledger, customer_id: str, code: str, on: date, request_id: str, devices: list[Device],
+          profiles: Mapping[str, Any] | None, out_dir: Path, *, charge: bool, note: str,
+          required: tuple[str, ...] = ()) -> Claim:
+    """Reserve (or, with --no-charge, only check eligibility and scope). LedgerRefusal, or OutOfScope when no
+    device can be on the care contract; nothing is held then."""
     cost = ledger.quote(code)
-    balance = ledger.balance(customer_id, on)
-    if charge and not replay and balance.available < cost:
-        expired = f" ({balance.expired} more expired unused)" if balance.expired else ""
-        raise LedgerRefusal(f"insufficient credits: {code} needs {cost}, {customer_id} has {balance.available} "
-                            f"usable on {on}{expired}; nothing collected, nothing charged")
-    return Standing(eligibility, cost, balance, replay)
-
-
-def _replay(ledger: Ledger, customer_id: str, code: str, on: date, request_id: str) -> bool:
-    """True when ``request_id`` already debited this review; refused when it was used for something else (by any
-    customer: request ids are unique across the ledger) or the debit was reversed (a reversed request cannot be
-    charged again under the same id). One indexed look-up, not a statement scan."""
-    redemption, reversal = ledger.find(request_id)
-    if redemption is None:
-        return False
-    if reversal is not None:
-        raise LedgerRefusal(f"request id {request_id!r} was debited and then reversed; give a new --request-id")
-    if redemption.customer == customer_id and redemption.service == code and redemption.date == on:
-        return True
-    raise LedgerRefusal(f"request id {request_id!r} was already used for {redemption.service} on {redemption.date}"
-                        "; give another --request-id")
-
-
-def expected(found: Standing, code: str, request_id: str, *, charge: bool, ledger_url: str) -> Credits:
-    """The credits section as it will be once this review is debited (or not charged)."""
     if not charge:
-        status, lots, note = "not_charged", found.balance.lots, "Rendered with --no-charge: nothing was debited."
-    elif found.replay:
-        status, lots, note = "already_debited", found.balance.lots, ("This request was debited by an earlier run; "
-                                                                     "this run charged nothing.")
-    else:
-        status, lots, note = "debited", _after(found.balance.lots, found.cost, found.balance.date), ""
-    # The ledger's own figure, not a sum over lots: a lot's remaining can include credits refunded after it expired.
-    remaining = found.balance.available - (found.cost if status == "debited" else 0)
-    return Credits(service=code, units=1, cost=found.cost, status=status, request_id=request_id,
-                   remaining=remaining, earliest_expiry=_earliest(lots, found.balance.date), ledger=ledger_url,
-                   note=note)
+        eligibility = ledger.check_eligibility(customer_id, on)
+        if not eligibility.ok:
+            raise LedgerRefusal(f"{customer_id} is not eligible on {on}: {'; '.join(eligibility.reasons)}")
+        scope = ledger.scope(customer_id, devices, profiles, on)
+        for d in scope.out_of_scope:
+            if d.name in required and d.serial is not None:
+                raise OutOfScope(f"{d.name} is not in scope ({d.reason})", device=d.name)
+        return Claim(scope, None, cost)
+    found = ledger.reserve(customer_id, code, 1, on, request_id, note, devices=devices, profiles=profiles,
+                           required=required, holder=holder(out_dir))
+    if found.replayed and found.status == "held":
+        _check_takeover(found)
+    scope = found.scope if found.scope is not None else ledger.scope(customer_id, devices, profiles, on)
+    return Claim(scope, found, cost)
 
 
-def settled(ledger: Ledger, customer_id: str, on: date, before: Credits, redemption: Redemption) -> Credits:
-    """The credits section from the ledger after the debit (what it really says now)."""
+def _check_takeover(found: Reservation) -> None:
+    """An open reservation of this request made by an earlier run. On this host the run locks prove that run has
+    ended (it would hold them), so it is taken over; another host's run cannot be checked from here."""
+    match = _HOLDER.match(found.holder or "")
+    if match is None or match["host"] == socket.gethostname():
+        return
+    raise LedgerRefusal(f"request id {found.request_id!r} has credits held since {found.created_at} by an assess run "
+                        f"on {match['host']} (pid {match['pid']}); if that run is no longer running, release them "
+                        f"(ledger release {found.request_id} --reason ...) and run again; nothing done")
+
+
+def credits(ledger: Ledger, found: Claim, customer_id: str, code: str, on: date, request_id: str) -> Credits:
+    """The credits section: the ledger's balance on the review date, with this review's credits held (so it is the
+    balance once they are captured)."""
     balance = ledger.balance(customer_id, on)
-    status = "already_debited" if redemption.replayed else "debited"
-    note = before.note if status == before.status else ("This request was debited by another run meanwhile; "
-                                                        "this run charged nothing." if redemption.replayed else "")
-    return Credits(service=before.service, units=redemption.units, cost=redemption.credits, status=status,
-                   request_id=redemption.request_id, remaining=balance.available,
-                   earliest_expiry=_earliest(balance.lots, on), ledger=before.ledger, note=note)
+    expiry = balance.earliest_expiry.isoformat() if balance.earliest_expiry else None
+    if found.reservation is None:
+        status, note = "not_charged", "Rendered with --no-charge: nothing was debited."
+    elif found.reservation.status == "captured":
+        status, note = "already_debited", "This request was debited by an earlier run; this run charged nothing."
+    else:
+        status, note = "debited", ""
+    units = found.reservation.units if found.reservation else 1
+    cost = found.reservation.credits if found.reservation else found.cost
+    return Credits(service=code, units=units, cost=cost, status=status, request_id=request_id,
+                   remaining=balance.available, earliest_expiry=expiry, ledger=ledger_label(ledger.url), note=note)
 
 
-def debit(ledger: Ledger, customer_id: str, code: str, on: date, request_id: str) -> Redemption:
-    """The one debit of a review. The note is fixed so a rerun of the same request replays instead of clashing."""
-    return ledger.redeem(customer_id, code, 1, on, request_id, note=f"{code} review (run_assessment.py assess)")
+def settle(ledger: Ledger, request_id: str) -> Redemption:
+    """Charge the credits held for this review, once it is published (idempotent by request id)."""
+    return ledger.capture(request_id)
 
 
-# ---------------------------------------------------------------------------------------------- lots
-
-def _usable(lot: Lot, on: date) -> int:
-    return lot.remaining if lot.purchased <= on <= lot.expires else 0
-
-
-def _after(lots: tuple[Lot, ...], cost: int, on: date) -> tuple[Lot, ...]:
-    """The lots once ``cost`` is taken, first to expire first (as the ledger takes them)."""
-    left = cost
-    out = []
-    for lot in sorted(lots, key=lambda lot: (lot.expires, lot.purchased, lot.id)):
-        take = min(_usable(lot, on), left)
-        left -= take
-        out.append(Lot(lot.id, lot.purchased, lot.expires, lot.credits, lot.remaining - take, lot.reference,
-                       lot.status))
-    return tuple(out)
+def give_back(ledger: Ledger, request_id: str, why: str) -> Reservation:
+    """Release the credits held for this review: no review was produced."""
+    return ledger.release(request_id, why)
 
 
-def _earliest(lots: tuple[Lot, ...], on: date) -> str | None:
-    dates = [lot.expires for lot in lots if _usable(lot, on) > 0]
-    return min(dates).isoformat() if dates else None
+def ledger_label(url: str) -> str:
+    """How a customer document names the ledger: its kind and database name, never a local path or credentials
+    (the URL is the operator's, not the customer's)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "credit ledger"
+    if parsed.get_backend_name() == "sqlite":
+        return f"embedded ledger ({Path(parsed.database or 'memory').name})"
+    return f"{parsed.get_backend_name()} ledger (database {parsed.database or 'default'})"

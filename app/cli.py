@@ -36,6 +36,10 @@ HANDLERS: dict[str, str] = {
     "ledger purchase": "app.commands.ledger:purchase",
     "ledger redeem": "app.commands.ledger:redeem",
     "ledger reverse": "app.commands.ledger:reverse",
+    "ledger reserve": "app.commands.ledger:reserve",
+    "ledger capture": "app.commands.ledger:capture",
+    "ledger release": "app.commands.ledger:release",
+    "ledger reservations": "app.commands.ledger:reservations",
     "ledger balance": "app.commands.ledger:balance",
     "ledger statement": "app.commands.ledger:statement",
     "worker": "app.commands.distributed:worker",
@@ -338,7 +342,8 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
     reverse.add_argument("request_id", metavar="REQUEST_ID")
     reverse.add_argument("--reason", required=True, metavar="TEXT")
     reverse.add_argument("--date", help=f"reversal date, {date_help}")
-    balance = command("balance", "credits available, expired and per lot")
+    _reservation_parsers(command, date_help)
+    balance = command("balance", "credits available, held, expired and per lot")
     balance.add_argument("customer", metavar="CUSTOMER")
     balance.add_argument("--date", help=f"balance date, {date_help}")
     statement = command("statement", "every entry, with derived expiry lines", json_flag=False)
@@ -347,6 +352,25 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
     add_format(statement, ("text", "json", "csv"), "json: a list of entries; csv: one line per entry")
     statement.add_argument("--json", dest="format", action="store_const", const="json", help=argparse.SUPPRESS)
     statement.add_argument("--csv", dest="format", action="store_const", const="csv", help=argparse.SUPPRESS)
+
+
+def _reservation_parsers(command: Callable[[str, str], argparse.ArgumentParser], date_help: str) -> None:
+    """``ledger reserve | capture | release | reservations``: credits held for a request, then charged or freed."""
+    reserve = command("reserve", "hold the credits of a service for a request (capture or release it later)")
+    reserve.add_argument("customer", metavar="CUSTOMER")
+    reserve.add_argument("service", metavar="SERVICE", help="SMO TG IMWS SRRA PBNIR PIIR CACR PHC")
+    reserve.add_argument("--units", default="1", help="months (SMO), days (TG, IMWS) or requests (default 1)")
+    reserve.add_argument("--date", help=f"service start date, {date_help}")
+    reserve.add_argument("--request-id", required=True, metavar="ID", help="the request the credits are held for")
+    reserve.add_argument("--note", metavar="TEXT", help="kept as the redemption's note when captured")
+    reserve.add_argument("--holder", metavar="TEXT", help="who holds it (default: ledger reserve and your user)")
+    capture = command("capture", "charge the credits held for a request (idempotent)")
+    capture.add_argument("request_id", metavar="REQUEST_ID")
+    release = command("release", "give back the credits held for a request (nothing is charged)")
+    release.add_argument("request_id", metavar="REQUEST_ID")
+    release.add_argument("--reason", required=True, metavar="TEXT")
+    held = command("reservations", "open reservations: credits held and not yet captured or released")
+    held.add_argument("customer", metavar="CUSTOMER", nargs="?", help="only this customer's")
 
 
 def _sweep_parser(sub: argparse._SubParsersAction) -> None:

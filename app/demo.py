@@ -3,10 +3,11 @@
 1. A fresh ledger file under the output folder (the old one is deleted): the lab inventory's customer is
    registered and a lot of credits is bought, dated today.
 2. The simulated lab (inventories/lab.yaml) starts in-process on loopback.
-3. PBNIR runs live: eligibility and credits checked, in-scope devices collected over real SSH/NETCONF (sg-leaf-1
-   is not on the care contract and is never contacted), analysed, reported, debited. PIIR, PHC and CACR (with
-   the proposed change inventories/lab-change.set for sg-core-1) reuse that snapshot.
-4. The ledger statement shows one debit per review.
+3. PBNIR runs live: eligibility, scope and credits checked and the credits reserved, in-scope devices
+   collected over real SSH/NETCONF (sg-leaf-1 is not on the care contract and is never contacted), analysed,
+   reported, captured. PIIR, PHC and CACR (with the proposed change inventories/lab-change.set for sg-core-1)
+   reuse that snapshot.
+4. The ledger statement shows, per review, the reservation, its release as it was captured and the redemption.
 
 Data files: those shipped under catalogs/ (juniper-cve.yaml imported from real Juniper CVE records, the sample PBN
 feed pbn/sample-feed.json, hardware-notices.yaml, cacr-rules.yaml, health-checks.yaml).

@@ -12,7 +12,8 @@ lot sums, FIFO allocation, entry and allocations written, committed. The concurr
 (multiprocessing, spawn) sharing the work, timed from a common start. The 100,000-entry customer is bulk-loaded
 (1,000 lots, 99,000 redemptions; on PostgreSQL followed by ANALYZE, as autovacuum would) and its balance, a
 redemption and its full statement are timed.
-Printed: rate and per-operation median / 95th percentile in milliseconds, and the wall time of one
+The same number of reserve-then-capture pairs (what ``assess`` does per review) is timed beside the plain
+redemptions. Printed: rate and per-operation median / 95th percentile in milliseconds, and the wall time of one
 `run_assessment.py ledger redeem` (what the user waits for, interpreter start included).
 """
 
@@ -70,6 +71,23 @@ def sequential(url: str, count: int) -> tuple[float, list[float]]:
             ledger.redeem(cid, "TG", 1, DAY, f"{cid}-{n}")
             times.append(time.perf_counter() - t)
         total = time.perf_counter() - start
+    return count / total, times
+
+
+def reserved(url: str, count: int) -> tuple[float, list[float]]:
+    """What ``assess`` does per review: reserve (eligibility, funds, hold) then capture, two transactions."""
+    cid = f"res-{uuid.uuid4().hex[:6]}"
+    _prepare(url, cid, count)
+    times = []
+    with open_ledger(url) as ledger:
+        start = time.perf_counter()
+        for n in range(count):
+            t = time.perf_counter()
+            ledger.reserve(cid, "TG", 1, DAY, f"{cid}-{n}")
+            ledger.capture(f"{cid}-{n}")
+            times.append(time.perf_counter() - t)
+        total = time.perf_counter() - start
+        assert ledger.balance(cid, DAY).available == 0
     return count / total, times
 
 
@@ -175,6 +193,9 @@ def cli_redeem(url: str) -> list[float]:
 def report(name: str, url: str, args: argparse.Namespace) -> None:
     rate, times = sequential(url, args.redemptions)
     print(f"{name}: sequential  {rate:8,.0f} redemptions/s  ({_ms(times)})")
+    rate, times = reserved(url, args.redemptions)
+    print(f"{name}: sequential  {rate:8,.0f} reserve+capture pairs/s  ({_ms(times)}; the line above is the "
+          "baseline: one redeem)")
     rate, times = concurrent(url, args.redemptions, args.workers)
     print(f"{name}: {args.workers} processes {rate:8,.0f} redemptions/s  ({_ms(times)} each, waiting included)")
     big = big_customer(url, args.entries)

@@ -5,21 +5,17 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from ledger.errors import LedgerRefusal
+from ledger import limits
 
 
 def parse_date(text: str | date | None, *, today: date | None = None) -> date:
-    """A ``YYYY-MM-DD`` date; None means today. Anything else is refused in one line."""
+    """A ``YYYY-MM-DD`` date (ASCII digits, within limits.yaml's range); None means today. Anything else is
+    refused in one line (LedgerInputError)."""
     if text is None:
-        return today or date.today()
+        return limits.check_date(today or date.today())
     if isinstance(text, date):
-        return text
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerRefusal(f"bad date {text!r}: expected YYYY-MM-DD, e.g. 2026-01-10") from None
+        return limits.check_date(text)
+    return limits.parse_date(str(text))
 
 
 def anniversary(start: date, months: int) -> date:

@@ -67,6 +67,34 @@ def find_reversal_of(conn: Connection, entry_id: int) -> sa.Row | None:
     return conn.execute(sa.select(entries).where(entries.c.reverses == entry_id)).first()
 
 
+def open_hold(conn: Connection, request_id: str) -> sa.Row | None:
+    """The reservation held for ``request_id`` that no release has given back yet (at most one)."""
+    release = entries.alias("rel")
+    query = (sa.select(entries)
+             .outerjoin(release, release.c.reverses == entries.c.id)
+             .where(entries.c.type == "reservation", entries.c.hold_for == request_id, release.c.id.is_(None)))
+    return conn.execute(query).first()
+
+
+def last_hold(conn: Connection, request_id: str) -> sa.Row | None:
+    """The latest reservation ever made for ``request_id`` (open or released)."""
+    query = (sa.select(entries).where(entries.c.type == "reservation", entries.c.hold_for == request_id)
+             .order_by(entries.c.id.desc()).limit(1))
+    return conn.execute(query).first()
+
+
+def open_holds(conn: Connection, customer_id: str | None = None) -> list[sa.Row]:
+    """Every reservation not yet released (nor captured), oldest first; one customer's when given."""
+    release = entries.alias("rel")
+    query = (sa.select(entries)
+             .outerjoin(release, release.c.reverses == entries.c.id)
+             .where(entries.c.type == "reservation", release.c.id.is_(None))
+             .order_by(entries.c.id))
+    if customer_id is not None:
+        query = query.where(entries.c.customer_id == customer_id)
+    return list(conn.execute(query))
+
+
 def entry_allocations(conn: Connection, entry_id: int) -> tuple[Allocation, ...]:
     query = (sa.select(allocations.c.lot_id, allocations.c.credits, entries.c.expires)
              .join(entries, entries.c.id == allocations.c.lot_id)

@@ -54,8 +54,9 @@ class Lot:
 class Balance:
     """A customer's credits on ``date``: every entry recorded so far counts, whatever its own date.
 
-    ``available`` is usable on ``date``; ``expired`` lapsed unused before it; ``not_yet_valid`` belongs to lots
-    bought after it.
+    ``available`` is usable on ``date`` and not held; ``held`` is held by open reservations (not available, not yet
+    charged); ``expired`` lapsed unused before ``date``; ``not_yet_valid`` belongs to lots bought after it.
+    ``earliest_expiry`` is the last usable day of the lot that expires first among those with available credits.
     """
 
     customer: str
@@ -64,6 +65,8 @@ class Balance:
     expired: int
     not_yet_valid: int
     lots: tuple[Lot, ...]
+    held: int = 0
+    earliest_expiry: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,35 @@ class Redemption:
 
 
 @dataclass(frozen=True, slots=True)
+class Reservation:
+    """Credits held for one request until it is captured (charged) or released.
+
+    ``status``: held (credits set aside, nothing charged yet), captured (charged: ``redemption`` is its entry) or
+    released (given back: ``released`` says why). ``replayed`` is True when the request had been reserved (or
+    charged) already with the same content and nothing new was written. ``scope`` is the care-contract scope
+    checked with the reservation, when devices were given. ``holder`` says who reserved it (for recovery).
+    """
+
+    id: int
+    customer: str
+    service: str
+    units: int
+    credits: int
+    date: dt.date
+    request_id: str
+    status: str  # held | captured | released
+    note: str | None
+    holder: str | None
+    created_at: str
+    allocations: tuple[Allocation, ...]
+    redemption: int | None = None
+    released: str | None = None
+    replayed: bool = False
+    warnings: tuple[str, ...] = ()
+    scope: Scope | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reversal:
     """A refund of one redemption to the lots it came from. ``expired_credits`` came back to lots already expired
     on the reversal date, so they cannot be used again."""
@@ -134,7 +166,7 @@ class StatementEntry:
     """One line of a statement. ``id`` is None for derived lines (expiry), which are computed, not stored."""
 
     id: int | None
-    type: str  # purchase | redemption | reversal | expiry
+    type: str  # purchase | reservation | release | redemption | reversal | expiry
     date: dt.date
     credits: int  # signed: what the line did to the customer's credits
     service: str | None
@@ -144,7 +176,8 @@ class StatementEntry:
     lots: tuple[Allocation, ...]
     reference: str | None = None
     note: str | None = None
-    reverses: int | None = None
+    reverses: int | None = None  # reversals: the redemption; releases: the reservation
+    holder: str | None = None  # reservations: who held the credits
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,13 @@ from types import MappingProxyType
 
 import yaml
 
+from ledger import limits
 from ledger.dates import last_day
 from ledger.errors import LedgerError, LedgerRefusal
 from ledger.records import Service
 
 TABLE_FILE = Path(__file__).with_name("services.yaml")
 UNITS = ("month", "day", "request")
-MAX_UNITS = 10_000  # far above any real order; stops a typo (an extra digit or two) before it reaches the lots
 
 
 @lru_cache(maxsize=1)
@@ -43,13 +43,8 @@ def service(code: str) -> Service:
 
 
 def check_units(units: int | str) -> int:
-    try:
-        value = int(units)
-    except (TypeError, ValueError):
-        raise LedgerRefusal(f"bad units {units!r}: expected a whole number") from None
-    if not 1 <= value <= MAX_UNITS:
-        raise LedgerRefusal(f"bad units {value}: expected 1 to {MAX_UNITS}")
-    return value
+    """Units of a redemption: a whole number in ASCII digits, 1 to limits.yaml's ``units_max``."""
+    return limits.whole(units, "units", limits.limits().units_max)
 
 
 def quote(code: str, units: int | str = 1) -> int:

@@ -1,5 +1,7 @@
 """A customer's statement: the journal in date order, plus derived ``expiry`` lines.
 
+Reservations and their releases are entries like the others: a reservation takes credits from lots (held), its
+release gives them back; a captured reservation is followed by its release and the redemption that charged it.
 Expiry is derived, never written: a lot's unused credits lapse the day after its last usable day, and credits a
 reversal gives back to a lot that has already expired lapse the day they come back. Derived lines have ``id`` None.
 The signed credits of a statement add up to what is usable on its date plus what is bought for later.
@@ -24,8 +26,8 @@ def build(rows: Sequence[sa.Row], allocs: Mapping[int, list[sa.Row]], on: date) 
         lots = tuple(Allocation(a.lot_id, a.credits, a.expires) for a in given)
         lot = row.id if row.type == "purchase" else (lots[0].lot if len(lots) == 1 else None)
         lines.append(((row.day, 1, row.id, 0), StatementEntry(
-            row.id, row.type, row.day, row.credits, row.service, row.units, row.request_id, lot, lots,
-            row.reference, row.note, row.reverses)))
+            row.id, row.type, row.day, row.credits, row.service, row.units, row.request_id or row.hold_for, lot,
+            lots, row.reference, row.note, row.reverses, row.holder)))
         for a in given:
             if a.day <= a.expires:
                 used_in_time[a.lot_id] += a.credits

@@ -22,12 +22,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from ledger.errors import LedgerError
+from ledger.limits import length
 from ledger.location import default_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reservations and releases (hold_for, holder)
 BUSY_SECONDS = 60.0  # how long a SQLite writer waits for the lock before giving up
 APPEND_ONLY = ("ledger_entries", "ledger_allocations", "ledger_customer_history")
-ENTRY_TYPES = ("purchase", "redemption", "reversal")
 
 metadata = sa.MetaData()
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's auto-increment
@@ -40,8 +40,8 @@ schema_table = sa.Table(
 
 customers = sa.Table(
     "ledger_customers", metadata,
-    sa.Column("id", sa.String(128), primary_key=True),
-    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("id", sa.String(length("customer_id")), primary_key=True),
+    sa.Column("name", sa.String(length("customer_name")), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # the Customer record as JSON (not the journal: it can change)
     sa.Column("registered_at", sa.String(40), nullable=False),
@@ -51,35 +51,51 @@ customers = sa.Table(
 customer_history = sa.Table(
     "ledger_customer_history", metadata,
     sa.Column("id", _ID, primary_key=True, autoincrement=True),
-    sa.Column("customer_id", sa.String(128), sa.ForeignKey("ledger_customers.id"), nullable=False),
+    sa.Column("customer_id", sa.String(length("customer_id")), sa.ForeignKey("ledger_customers.id"),
+              nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("data", sa.Text, nullable=False),
     sa.Column("recorded_at", sa.String(40), nullable=False),
     sa.UniqueConstraint("customer_id", "version", name="uq_ledger_customer_version"),
 )
 
+# Reservations hold credits for a request (negative, like a redemption) until a release gives them back (positive,
+# ``reverses`` the reservation). Capturing a reservation is its release plus a redemption of the same lots, in one
+# transaction. A reservation and its release name their request in ``hold_for``, not ``request_id``: a request may
+# be reserved again after a release, while it is redeemed (and reversed) at most once.
+ENTRY_TYPES = ("purchase", "redemption", "reversal", "reservation", "release")
+TAKES = ("redemption", "reservation")  # the entry types that take credits from lots (negative credits)
+TYPE_CHECK = "type IN ('purchase', 'redemption', 'reversal', 'reservation', 'release')"
+SIGN_CHECK = ("(type IN ('redemption', 'reservation') AND credits < 0) "
+              "OR (type NOT IN ('redemption', 'reservation') AND credits > 0)")
+V1_TYPE_CHECK = "type IN ('purchase', 'redemption', 'reversal')"
+V1_SIGN_CHECK = "(type = 'redemption' AND credits < 0) OR (type <> 'redemption' AND credits > 0)"
+
 entries = sa.Table(
     "ledger_entries", metadata,
     sa.Column("id", _ID, primary_key=True, autoincrement=True),
-    sa.Column("customer_id", sa.String(128), sa.ForeignKey("ledger_customers.id"), nullable=False),
+    sa.Column("customer_id", sa.String(length("customer_id")), sa.ForeignKey("ledger_customers.id"),
+              nullable=False),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("day", sa.Date, nullable=False),
-    sa.Column("credits", sa.BigInteger, nullable=False),  # signed: + purchase, - redemption, + reversal
+    sa.Column("credits", sa.BigInteger, nullable=False),  # signed: + purchase, release, reversal; - the others
     sa.Column("service", sa.String(16)),
     sa.Column("units", sa.Integer),
-    sa.Column("request_id", sa.String(200)),
+    sa.Column("request_id", sa.String(length("request_id"))),
     sa.Column("content_hash", sa.String(64)),  # what the request id stood for, to tell a replay from a clash
-    sa.Column("reference", sa.String(200)),  # purchase order
+    sa.Column("reference", sa.String(length("reference"))),  # purchase order
     sa.Column("expires", sa.Date),  # purchases: last usable day, fixed when bought
-    sa.Column("note", sa.Text),  # redemption note, reversal reason
-    sa.Column("reverses", _ID, sa.ForeignKey("ledger_entries.id"), unique=True),  # a redemption is reversed once
+    sa.Column("note", sa.Text),  # redemption note, reversal reason, release reason
+    sa.Column("reverses", _ID, sa.ForeignKey("ledger_entries.id"), unique=True),  # reversed or released once
     sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("hold_for", sa.String(length("request_id"))),  # reservations and releases: the request (v2)
+    sa.Column("holder", sa.Text),  # reservations: who holds it (tool, host, process, folder) (v2)
     sa.UniqueConstraint("type", "request_id", name="uq_ledger_entry_request"),
-    sa.CheckConstraint("type IN ('purchase', 'redemption', 'reversal')", name="ck_ledger_entry_type"),
-    sa.CheckConstraint("(type = 'redemption' AND credits < 0) OR (type <> 'redemption' AND credits > 0)",
-                       name="ck_ledger_entry_sign"),
+    sa.CheckConstraint(TYPE_CHECK, name="ck_ledger_entry_type"),
+    sa.CheckConstraint(SIGN_CHECK, name="ck_ledger_entry_sign"),
     sa.CheckConstraint("type <> 'purchase' OR expires IS NOT NULL", name="ck_ledger_lot_expires"),
     sa.Index("ix_ledger_entries_customer", "customer_id", "type"),
+    sa.Index("ix_ledger_entries_hold_for", "hold_for"),
 )
 
 allocations = sa.Table(
@@ -212,8 +228,41 @@ def _pg_engine(url: sa.URL) -> Engine:
 
 # ------------------------------------------------------------------------------------------------------- schema
 
+def _v2_reservations(conn: Connection, dialect: str) -> None:
+    """Version 2: two entry types (reservation, release) and two columns (hold_for, holder).
+
+    PostgreSQL alters the constraints in place. SQLite cannot alter a CHECK constraint; widening one (every stored
+    row still satisfies the new rule) is done by editing the table's stored definition, as SQLite's documentation
+    describes for such changes ("Making Other Kinds Of Table Schema Changes", with writable_schema), inside this
+    transaction, after which the file is checked with PRAGMA integrity_check.
+    """
+    conn.execute(sa.text(f"ALTER TABLE ledger_entries ADD COLUMN hold_for VARCHAR({length('request_id')})"))
+    conn.execute(sa.text("ALTER TABLE ledger_entries ADD COLUMN holder TEXT"))
+    conn.execute(sa.text("CREATE INDEX ix_ledger_entries_hold_for ON ledger_entries (hold_for)"))
+    if dialect == "postgresql":
+        conn.execute(sa.text("ALTER TABLE ledger_entries DROP CONSTRAINT ck_ledger_entry_type, "
+                             "DROP CONSTRAINT ck_ledger_entry_sign, "
+                             f"ADD CONSTRAINT ck_ledger_entry_type CHECK ({TYPE_CHECK}), "
+                             f"ADD CONSTRAINT ck_ledger_entry_sign CHECK ({SIGN_CHECK})"))
+        return
+    sql = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'ledger_entries'")
+                       ).scalar_one()
+    if sql.count(V1_TYPE_CHECK) != 1 or sql.count(V1_SIGN_CHECK) != 1:
+        raise LedgerError("cannot migrate the ledger to version 2: ledger_entries is not the version 1 table")
+    sql = sql.replace(V1_TYPE_CHECK, TYPE_CHECK).replace(V1_SIGN_CHECK, SIGN_CHECK)
+    version = conn.execute(sa.text("PRAGMA schema_version")).scalar_one()
+    conn.execute(sa.text("PRAGMA writable_schema=ON"))
+    conn.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'ledger_entries'"),
+                 {"sql": sql})
+    conn.execute(sa.text(f"PRAGMA schema_version={int(version) + 1}"))
+    conn.execute(sa.text("PRAGMA writable_schema=OFF"))
+    problems = [row[0] for row in conn.execute(sa.text("PRAGMA integrity_check"))]
+    if problems != ["ok"]:
+        raise LedgerError(f"ledger migration to version 2 failed the integrity check: {problems[:3]}")
+
+
 # Migrations: version N -> the function that takes a version N-1 ledger to N, run in one transaction.
-MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {2: _v2_reservations}
 
 
 def ensure_schema(store: Store) -> None:

@@ -207,11 +207,18 @@ def prepare_folder(folder: Path) -> None:
         if not folder.is_dir():
             raise InputError("exists and is not a folder", path=str(folder))
         if any(folder.iterdir()):
-            if not _ours(folder / META):
+            if not _ours(folder / META) and not _first_write_interrupted(folder):
                 raise InputError("folder exists, is not empty and was not written by this tool; not overwritten",
                                  path=str(folder))
             shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
+
+
+def _first_write_interrupted(folder: Path) -> bool:
+    """A run of this tool killed while writing its first meta.json leaves only the temporary file of that write
+    (``.meta.json.<random>.tmp``, see msplus.atomicfile; perhaps cut short): the folder is ours to clear."""
+    names = [p.name for p in folder.iterdir()]
+    return bool(names) and all(n.startswith(f".{META}.") and n.endswith(".tmp") for n in names)
 
 
 def _ours(meta: Path) -> bool:

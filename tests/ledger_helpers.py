@@ -74,11 +74,12 @@ def check_invariants(ledger: Ledger) -> dict[str, int]:
         assert sum(a.credits for a in mine) == -r.credits, f"entry {r.id}: allocations do not sum to its credits"
         for a in mine:
             assert by_id[a.lot_id].type == "purchase" and by_id[a.lot_id].customer_id == r.customer_id
-            assert (a.credits > 0) == (r.type == "redemption")
+            assert (a.credits > 0) == (r.type in ("redemption", "reservation"))
             used[a.lot_id] = used.get(a.lot_id, 0) + a.credits
-        if r.type == "reversal":
+        if r.type in ("reversal", "release"):
             original = {a.lot_id: a.credits for a in allocs[r.reverses]}
-            assert {a.lot_id: -a.credits for a in mine} == original, f"reversal {r.id} restores other lots"
+            assert {a.lot_id: -a.credits for a in mine} == original, f"{r.type} {r.id} restores other lots"
+            assert by_id[r.reverses].type == ("redemption" if r.type == "reversal" else "reservation")
     for lot_id, amount in used.items():
         assert 0 <= amount <= by_id[lot_id].credits, f"lot {lot_id} overdrawn or negative: used {amount}"
     return counts

@@ -21,12 +21,17 @@ DAY = date(2026, 6, 1)
 
 
 def serve(tasks: Any, results: Any, start: Any) -> None:
-    """Run tasks from ``tasks`` until None: ("race", url, customer, request ids) or ("first_use", url)."""
+    """Run tasks from ``tasks`` until None: ("race", url, customer, request ids), ("first_use", url),
+    ("reserve", url, customer, request ids) or ("capture", url, request ids)."""
     while (task := tasks.get()) is not None:
         kind, *args = task
         try:
             if kind == "race":
                 race(*args, start=start, results=results)
+            elif kind == "reserve":
+                race_reserve(*args, start=start, results=results)
+            elif kind == "capture":
+                race_capture(*args, start=start, results=results)
             else:
                 first_use(*args, start=start, results=results)
         except Exception as exc:  # reported, so the test fails on it instead of waiting for a result
@@ -46,6 +51,51 @@ def race(url: str, customer: str, request_ids: list[str], *, start: Any, results
                 results.put((request_id, "replayed" if r.replayed else "ok", r.id))
             except LedgerRefusal as exc:
                 results.put((request_id, "refused: " + exc.reason, None))
+
+
+def race_reserve(url: str, customer: str, request_ids: list[str], *, start: Any, results: Any) -> None:
+    """Like race, with reservations of TG x1: report (request id, "held" | "replayed" | "refused: ...", entry)."""
+    with open_ledger(url) as ledger:
+        ledger.balance(customer, DAY)
+        start.wait(timeout=60)
+        for request_id in request_ids:
+            try:
+                r = ledger.reserve(customer, "TG", 1, DAY, request_id, holder=f"racer {os.getpid()}")
+                results.put((request_id, "replayed" if r.replayed else r.status, r.id))
+            except LedgerRefusal as exc:
+                results.put((request_id, "refused: " + exc.reason, None))
+
+
+def race_capture(url: str, request_ids: list[str], *, start: Any, results: Any) -> None:
+    """Capture each request id, all racers at once: report (request id, "captured" | "replayed" | "refused: ...",
+    redemption entry)."""
+    with open_ledger(url) as ledger:
+        start.wait(timeout=60)
+        for request_id in request_ids:
+            try:
+                r = ledger.capture(request_id)
+                results.put((request_id, "replayed" if r.replayed else "captured", r.id))
+            except LedgerRefusal as exc:
+                results.put((request_id, "refused: " + exc.reason, None))
+
+
+def reserve_and_die(url: str, customer: str, request_id: str) -> None:
+    """Reserve, then die by SIGKILL without capturing or releasing: what an interrupted run leaves behind."""
+    ledger = open_ledger(url)
+    ledger.reserve(customer, "PHC", 1, DAY, request_id, holder=f"reserve_and_die pid {os.getpid()}")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def die_inside_capture(url: str, request_id: str) -> None:
+    """Capture; SIGKILL this process right after the release row is inserted, before the redemption and COMMIT."""
+    ledger = open_ledger(url)
+
+    @event.listens_for(ledger.store.engine, "after_cursor_execute")
+    def _maybe_die(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO LEDGER_ALLOCATIONS"):
+            os.kill(os.getpid(), signal.SIGKILL)  # the release's allocations are in: the redemption is next
+
+    ledger.capture(request_id)
 
 
 def first_use(url: str, *, start: Any, results: Any) -> None:

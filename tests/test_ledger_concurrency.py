@@ -103,6 +103,41 @@ def test_eight_processes_send_the_same_request_at_once(url: str, racers: Racers)
         assert ledger.balance("acme", DAY).available == 49
 
 
+def test_eight_processes_reserve_against_fifty_credits_then_capture(url: str, racers: Racers) -> None:
+    _setup(url, [(50, date(2026, 1, 10))])
+    ids = [[f"w{w}-{i}" for i in range(10)] for w in range(WORKERS)]  # 80 reservations for 50 one-credit days
+    outcomes = racers.run([("reserve", url, "acme", chunk) for chunk in ids], 80)
+    held = sorted(o[0] for o in outcomes if o[1] == "held")
+    refused = [o for o in outcomes if o[1] != "held"]
+    assert len(held) == 50
+    assert len(refused) == 30 and all(o[1].startswith("refused: insufficient credits") for o in refused)
+    with open_at(url) as ledger:
+        balance = ledger.balance("acme", DAY)
+        assert (balance.available, balance.held) == (0, 50)
+        assert sorted(r.request_id for r in ledger.reservations("acme")) == held
+    # every racer captures every held request: each is charged exactly once
+    outcomes = racers.run([("capture", url, held)] * WORKERS, WORKERS * 50)
+    by_id: dict[str, list[str]] = {}
+    for request_id, outcome, _entry in outcomes:
+        by_id.setdefault(request_id, []).append(outcome)
+    assert all(sorted(v) == ["captured"] + ["replayed"] * (WORKERS - 1) for v in by_id.values()), by_id
+    with open_at(url) as ledger:
+        assert check_invariants(ledger) == {"purchase": 1, "reservation": 50, "release": 50, "redemption": 50}
+        balance = ledger.balance("acme", DAY)
+        assert (balance.available, balance.held) == (0, 0)
+        assert ledger.reservations() == []
+
+
+def test_eight_processes_reserve_the_same_request_at_once(url: str, racers: Racers) -> None:
+    _setup(url, [(50, date(2026, 1, 10))])
+    outcomes = racers.run([("reserve", url, "acme", ["same-request"])] * WORKERS, WORKERS)
+    assert sorted(o[1] for o in outcomes) == ["held"] + ["replayed"] * (WORKERS - 1)
+    assert len({o[2] for o in outcomes}) == 1  # all got the one reservation
+    with open_at(url) as ledger:
+        assert check_invariants(ledger) == {"purchase": 1, "reservation": 1}
+        assert ledger.balance("acme", DAY).held == 1
+
+
 def test_first_use_by_eight_processes_at_once_creates_the_ledger_once(url: str, racers: Racers) -> None:
     outcomes = racers.run([("first_use", url)] * WORKERS, WORKERS)
     # one registration and seven unchanged re-registrations, no error

@@ -1,7 +1,9 @@
 """``run_assessment.py ledger ...``: each handler opens the ledger, runs one operation and prints the result.
 
-Exit codes: 0 done (a replayed request included), 3 refused by the ledger's rules (one line on stderr, nothing
-changed), 2 the ledger or an input file could not be used (reported by app.cli).
+Exit codes: 0 done (a replayed request included); 2 bad input (a malformed date, number, over-long text: one line
+``error: ...``) or the ledger or an input file could not be used; 3 refused by the ledger's rules (one line
+``refused: ...``). Nothing changed unless the exit code is 0. Output cut short by a closed pipe (``| head``) ends
+quietly with 141 (app.cli).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ledger.errors import LedgerRefusal
+from ledger.errors import LedgerInputError, LedgerRefusal
 from ledger.ledger import Ledger, open_ledger
 from ledger.records import Allocation, Balance, StatementEntry, to_json
+from msplus.exitcodes import ExitCode
 
-REFUSED = 3
+BAD_INPUT, REFUSED = ExitCode.BAD_INPUT, ExitCode.REFUSED
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -29,6 +32,10 @@ def _handler(run: Callable[[Ledger, argparse.Namespace], None]) -> Handler:
         try:
             with open_ledger(getattr(args, "ledger", None)) as ledger:
                 run(ledger, args)
+                sys.stdout.flush()
+        except LedgerInputError as exc:
+            print(f"error: {exc.reason}", file=sys.stderr)
+            return BAD_INPUT
         except LedgerRefusal as exc:
             print(f"refused: {exc.reason}", file=sys.stderr)
             return REFUSED
@@ -91,6 +98,53 @@ def reverse(ledger: Ledger, args: argparse.Namespace) -> None:
 
 
 @_handler
+def reserve(ledger: Ledger, args: argparse.Namespace) -> None:
+    r = ledger.reserve(args.customer, args.service, args.units, args.date, args.request_id, args.note,
+                       holder=args.holder or f"ledger reserve (user {_user()})")
+    head = {"held": "already reserved, nothing held again:" if r.replayed else "reserved",
+            "captured": "already captured (charged), nothing held:"}.get(r.status, r.status)
+    text = [f"{head} {r.service} x{r.units} for {r.customer} on {r.date}: {r.credits} credits held from "
+            f"{_lots(r.allocations)}; request {r.request_id} (entry {r.id})"]
+    text += [f"warning: {w}" for w in r.warnings]
+    _emit(args, r, text)
+
+
+@_handler
+def capture(ledger: Ledger, args: argparse.Namespace) -> None:
+    r = ledger.capture(args.request_id)
+    head = "already captured, nothing charged again:" if r.replayed else "captured"
+    _emit(args, r, [f"{head} request {r.request_id}: {r.credits} credits charged for {r.service} x{r.units} "
+                    f"({r.customer}, {r.date}) from {_lots(r.allocations)} (entry {r.id})"])
+
+
+@_handler
+def release(ledger: Ledger, args: argparse.Namespace) -> None:
+    r = ledger.release(args.request_id, args.reason)
+    head = "already released, nothing changed:" if r.replayed else "released"
+    _emit(args, r, [f"{head} request {r.request_id}: {r.credits} credits back to {r.customer} "
+                    f"({r.released or args.reason})"])
+
+
+@_handler
+def reservations(ledger: Ledger, args: argparse.Namespace) -> None:
+    found = ledger.reservations(args.customer)
+    _emit(args, found, [_table(["request_id", "customer", "service", "units", "credits", "date", "reserved_at",
+                                "holder"],
+                               [[r.request_id, r.customer, r.service, str(r.units), str(r.credits), str(r.date),
+                                 r.created_at, r.holder or ""] for r in found])
+                        if found else "no open reservations"])
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@_handler
 def balance(ledger: Ledger, args: argparse.Namespace) -> None:
     b = ledger.balance(args.customer, args.date)
     _emit(args, b, _balance_text(b))
@@ -106,7 +160,7 @@ def statement(ledger: Ledger, args: argparse.Namespace) -> None:
     else:
         print(_table(["id", "type", "date", "credits", "service", "units", "request_id", "lots", "note"],
                      [[_s(e.id), e.type, str(e.date), f"{e.credits:+d}", _s(e.service), _s(e.units),
-                       _s(e.request_id), _lot_text(e), _s(e.note or e.reference)] for e in lines]))
+                       _s(e.request_id), _lot_text(e), _s(e.note or e.reference or e.holder)] for e in lines]))
 
 
 def _lots(given: tuple[Allocation, ...], sign: int = 1) -> str:
@@ -114,7 +168,8 @@ def _lots(given: tuple[Allocation, ...], sign: int = 1) -> str:
 
 
 def _balance_text(b: Balance) -> list[str]:
-    head = (f"{b.customer} on {b.date}: {b.available} credits available, {b.expired} expired unused, "
+    held = f", {b.held} held by open reservations" if b.held else ""
+    head = (f"{b.customer} on {b.date}: {b.available} credits available{held}, {b.expired} expired unused, "
             f"{b.not_yet_valid} bought for later")
     rows = [[str(lot.id), str(lot.purchased), str(lot.expires), str(lot.credits), str(lot.remaining), lot.status,
              lot.reference or ""] for lot in b.lots]
@@ -122,17 +177,27 @@ def _balance_text(b: Balance) -> list[str]:
 
 
 CSV_FIELDS = ("id", "type", "date", "credits", "service", "units", "request_id", "lot", "lots", "reference",
-              "note", "reverses")
+              "note", "reverses", "holder")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 
 
 def _csv(lines: list[StatementEntry]) -> str:
+    """The statement as CSV. Free text (request ids, references, notes, holders) is user input: a cell that a
+    spreadsheet would run as a formula (``=HYPERLINK(...)``) gets a leading ``'`` (OWASP's CSV injection advice);
+    the numbers and dates the ledger writes itself are left as they are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for e in lines:
         writer.writerow([_s(e.id), e.type, e.date.isoformat(), e.credits, _s(e.service), _s(e.units),
-                         _s(e.request_id), _s(e.lot), _lot_text(e), _s(e.reference), _s(e.note), _s(e.reverses)])
+                         _cell(e.request_id), _s(e.lot), _lot_text(e), _cell(e.reference), _cell(e.note),
+                         _s(e.reverses), _cell(e.holder)])
     return out.getvalue()
+
+
+def _cell(value: str | None) -> str:
+    text = _s(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _lot_text(e: StatementEntry) -> str:
