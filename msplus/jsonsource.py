@@ -15,6 +15,7 @@ from typing import Any
 from msplus.errors import InputError
 from msplus.limits import JsonLimits
 from msplus.limits import limits as _limits
+from msplus.textfile import read_text_within
 
 # Strings (skipped whole, escapes included) and brackets: everything that can change the nesting depth. An
 # unterminated string runs to the end of the text (malformed anyway), so no start is ever scanned twice: linear.
@@ -26,17 +27,7 @@ def load_json(path: str | Path, cls: type[InputError] = InputError, limits: Json
     too deeply nested file."""
     path = Path(path)
     lim = limits or _limits().json
-    try:
-        size = path.stat().st_size
-        if size > lim.max_bytes:
-            raise cls(f"file is {size:,} bytes; the limit for a JSON file is {lim.max_bytes:,}", path=str(path))
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise cls("file not found", path=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise cls(f"not UTF-8 text (byte {exc.start})", path=str(path)) from exc
-    except OSError as exc:
-        raise cls(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    text = read_text_within(path, lim.max_bytes, "JSON", cls)
     return loads_json(text, str(path), cls, lim)
 
 

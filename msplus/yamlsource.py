@@ -16,6 +16,7 @@ import yaml
 from msplus.errors import InputError
 from msplus.limits import YamlLimits
 from msplus.limits import limits as _limits
+from msplus.textfile import read_text_within
 
 Loc = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (the wheels are): same events and marks, several times faster than
@@ -58,17 +59,7 @@ def load_located(path: str | Path, cls: type[InputError] = InputError,
     """Read a YAML file into plain data plus the location of every mapping value and sequence item."""
     path = Path(path)
     lim = limits or _limits().yaml
-    try:
-        size = path.stat().st_size
-        if size > lim.max_bytes:
-            raise cls(f"file is {size:,} bytes; the limit for a YAML file is {lim.max_bytes:,}", path=str(path))
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise cls("file not found", path=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise cls(f"not UTF-8 text (byte {exc.start})", path=str(path)) from exc
-    except OSError as exc:
-        raise cls(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    text = read_text_within(path, lim.max_bytes, "YAML", cls)
     return loads_located(text, str(path), cls, lim)
 
 
