@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # folders installed from the checkout (pyproject.toml [tool.setuptools.packages.find])
 PACKAGED = ("msplus", "snapshots", "collectors", "analyzers", "reports", "lab", "ledger", "app", "catalogs",
             "inventories")
-DEV_ONLY = {"pytest", "pytest-timeout", "ruff", "mypy", "types-pyyaml", "hypothesis", "import-linter", "pyang"}
+DEV_ONLY = {"pytest", "pytest-timeout", "ruff", "mypy", "types-pyyaml", "hypothesis", "import-linter", "pyang",
+            "atheris"}
 
 
 def _name(requirement: str) -> str:
