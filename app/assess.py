@@ -49,9 +49,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from app import assess_inputs, testhook
 from app.assess_inputs import DeviceFolder
 from app.prompt import password_prompt
-from app.runlock import Busy
 from msplus import __version__
 from msplus.errors import AssessError, InputError
+from msplus.exitcodes import ExitCode
 from msplus.records import CollectionResult, Customer, Device, Inventory
 from reports.model import (
     Credits,
@@ -71,11 +71,14 @@ if TYPE_CHECKING:
     from ledger.records import Scope as LedgerScope
     from ledger.records import ScopedDevice
 
-OK, PARTIAL, BAD_INPUT, REFUSED, NO_REVIEW = 0, 1, 2, 3, 4
+OK, PARTIAL = ExitCode.OK, ExitCode.ATTENTION
 
 
 class NoReview(AssessError):
     """Nothing to review, or the review could not be written: nothing is charged."""
+
+    exit_code = ExitCode.NO_REVIEW
+    label = "no review"
 
 
 class Interrupted(BaseException):  # like KeyboardInterrupt: not an error, a stop
@@ -513,7 +516,6 @@ def _publish(staging: Path, out_dir: Path, files: dict[str, Path]) -> dict[str, 
 
 def main(args: argparse.Namespace) -> int:
     """``run_assessment.py assess``: run one review and print its summary."""
-    from ledger.errors import LedgerInputError, LedgerRefusal
 
     collect = None
     if getattr(args, "broker", None) and not args.snapshot:
@@ -530,19 +532,7 @@ def main(args: argparse.Namespace) -> int:
         ledger=getattr(args, "ledger", None), workers=args.workers,
         progress=not args.no_progress, collect=collect)
     try:
-        outcome = run(req)
-    except LedgerInputError as exc:
-        print(f"error: {exc.reason}", file=sys.stderr)
-        return BAD_INPUT
-    except LedgerRefusal as exc:
-        print(f"refused: {exc.reason}", file=sys.stderr)
-        return REFUSED
-    except Busy as exc:
-        print(f"refused: {exc}", file=sys.stderr)
-        return REFUSED
-    except NoReview as exc:
-        print(f"no review: {exc}", file=sys.stderr)
-        return NO_REVIEW
+        outcome = run(req)  # refusals, bad input and no review end in app.cli (one label and exit code per kind)
     except Interrupted as exc:
         print(f"interrupted by {exc}: no review published, nothing charged", file=sys.stderr)
         return 128 + exc.signum

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from msplus.errors import AssessError, InputError, ProblemsError, Refused
+from msplus.errors import AssessError, ProblemsError
 from msplus.exitcodes import ExitCode
 
 # command name -> "module:function"; the function takes the parsed arguments and returns an exit code.
@@ -486,12 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error_lines(exc: Exception, handler: str) -> tuple[list[str], ExitCode]:
     """The lines and the exit code for an exception that ended a command: one line per problem."""
-    if isinstance(exc, Refused):
-        return [f"refused: {exc}"], ExitCode.REFUSED
     if isinstance(exc, ProblemsError):
-        return [f"error: {p}" for p in exc.problems], ExitCode.BAD_INPUT
-    if isinstance(exc, InputError | AssessError):
-        return [f"error: {exc}"], ExitCode.BAD_INPUT
+        return [f"{exc.label}: {p}" for p in exc.problems], exc.exit_code
+    if isinstance(exc, AssessError):  # its kind decides the label and the exit code (msplus.errors)
+        return [f"{exc.label}: {exc}"], exc.exit_code
     if isinstance(exc, RecursionError):  # a reader missed a depth limit: still one line, and a bug to fix
         return [f"internal error: input nested too deeply for {handler}; please report"], ExitCode.INTERNAL
     return ([f"internal error in {handler}: {type(exc).__name__}: {exc} (a bug; -vv shows the traceback)"],

@@ -20,13 +20,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from msplus.errors import AssessError
+from msplus.errors import AssessError, Refused
 
 ENV = "ASSESS_LOCK_DIR"
 
 
-class Busy(AssessError):
-    """Another run holds the request or the output folder: this run did nothing."""
+class Busy(Refused):
+    """Another run holds the request or the output folder: this run did nothing (``refused: ...``, exit 3)."""
 
 
 def lock_dir() -> Path:

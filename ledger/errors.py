@@ -7,6 +7,7 @@ ledger cannot be used), LedgerRefusal 3 (refused by the ledger's rules). None of
 from __future__ import annotations
 
 from msplus.errors import AssessError, Refused
+from msplus.exitcodes import ExitCode
 
 
 class LedgerRefusal(Refused):
@@ -26,6 +27,9 @@ class LedgerInputError(LedgerRefusal):
     A LedgerRefusal too (nothing changed), but the command line reports it as bad input (exit 2), like every other
     command's bad input, not as a refusal by the ledger's rules (exit 3).
     """
+
+    exit_code = ExitCode.BAD_INPUT
+    label = "error"
 
 
 class OutOfScope(LedgerRefusal):

@@ -6,11 +6,16 @@ where they are caught, with ``raise ... from exc`` so the cause is kept.
 
 from __future__ import annotations
 
+from msplus.exitcodes import ExitCode
 from msplus.kinds import FailureKind
 
 
 class AssessError(Exception):
-    """Root of every error this project raises on purpose."""
+    """Root of every error this project raises on purpose. ``exit_code`` and ``label`` say how the command line
+    reports it (``label: message``, then that exit code): decided by the error's kind, once, for every command."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+    label = "error"
 
 
 class InputError(AssessError):
@@ -52,6 +57,9 @@ class InputError(AssessError):
 class Refused(AssessError):
     """An operation refused by a rule (the ledger's: credits, eligibility, request ids); nothing was changed.
     The command line prints ``refused: <why>`` and exits 3."""
+
+    exit_code = ExitCode.REFUSED
+    label = "refused"
 
 
 class InventoryError(InputError):

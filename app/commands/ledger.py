@@ -17,28 +17,19 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ledger.errors import LedgerInputError, LedgerRefusal
 from ledger.ledger import Ledger, open_ledger
 from ledger.records import Allocation, Balance, StatementEntry, to_json
-from msplus.exitcodes import ExitCode
 
-BAD_INPUT, REFUSED = ExitCode.BAD_INPUT, ExitCode.REFUSED
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _handler(run: Callable[[Ledger, argparse.Namespace], None]) -> Handler:
     @functools.wraps(run)
     def handler(args: argparse.Namespace) -> int:
-        try:
-            with open_ledger(getattr(args, "ledger", None)) as ledger:
-                run(ledger, args)
-                sys.stdout.flush()
-        except LedgerInputError as exc:
-            print(f"error: {exc.reason}", file=sys.stderr)
-            return BAD_INPUT
-        except LedgerRefusal as exc:
-            print(f"refused: {exc.reason}", file=sys.stderr)
-            return REFUSED
+        # refusals and bad input end in app.cli, which prints them and picks the exit code once
+        with open_ledger(getattr(args, "ledger", None)) as ledger:
+            run(ledger, args)
+            sys.stdout.flush()
         return 0
 
     return handler

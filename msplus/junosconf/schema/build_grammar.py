@@ -1,11 +1,13 @@
 """Derive the configuration grammar the model uses from Juniper's published YANG modules, with pyang.
 
-    python -m msplus.junosconf.schema.build_grammar --yang ../shared/junos-yang/23.4R2 --release 23.4R2 \
+    python -m msplus.junosconf.schema.build_grammar --yang YANG/23.4/23.4R2/native/conf-and-rpcs --release 23.4R2 \
         --source "https://github.com/Juniper/yang 23.4/23.4R2/native/conf-and-rpcs (commit 2a696d6)"
 
-reads, per family, the root module with each other configuration module in turn (one module at a time keeps pyang
-under 1 GB; every module only augments ``/configuration``), and writes ``schema/junos-<release>.json.gz``: the
-schema tree with every identical subtree stored once (protocols under routing-instances is the same as at the top).
+where YANG is a checkout of https://github.com/Juniper/yang (the project ships the result, so nothing needs
+the checkout to build or test). It reads, per family, the root module with each other configuration module in turn
+(one module at a time keeps pyang under 1 GB; every module only augments ``/configuration``), and writes
+``schema/junos-<release>.json.gz``: the schema tree with every identical subtree stored once (protocols under
+routing-instances is the same as at the top).
 
 What is kept of each schema node (see ``msplus/junosconf/schema/__init__.py`` for how the parser reads it):
 - kind: container, list (with its keys), leaf-list, flag (a leaf of type empty) or leaf with a value;
