@@ -122,6 +122,7 @@ def main() -> int:
 
 
 def bench(count: int, args: argparse.Namespace, modes: set[str]) -> None:
+    (ROOT / "out").mkdir(exist_ok=True)  # the project's own disk (out/ is git-ignored), as a real run would write
     with tempfile.TemporaryDirectory(dir=ROOT / "out", prefix="bench-cores-") as tmp:
         scratch = Path(tmp)
         (scratch / "home" / ".ssh").mkdir(parents=True)

@@ -243,13 +243,14 @@ def tool_versions() -> dict[str, str]:
 def write_device_folder(root: Path, device: str, files: Mapping[str, bytes]) -> Path:
     """Write a device folder collected elsewhere (a site worker) exactly as received: the same bytes, so the same
     hashes. The folder is prepared as for a local collection; meta.json goes last, so a folder without the final
-    meta.json is recognisably incomplete."""
+    meta.json is recognisably incomplete. As in a local collection, where replies stream into the folder, only
+    meta.json and profile.json are flushed to disk before their rename."""
     folder = root / device
     prepare_folder(folder)
     for name in sorted(files, key=lambda n: n == META):
         if "/" in name or "\\" in name or name.startswith(".") or not name:
             raise InputError(f"refusing to write {name!r} received for device {device}", path=str(folder))
-        atomicfile.write_bytes(folder / name, files[name])
+        atomicfile.write_bytes(folder / name, files[name], durable=name in (META, PROFILE))
     return folder
 
 
