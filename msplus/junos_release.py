@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from msplus.errors import AssessError
 from msplus.limits import limits
@@ -138,6 +138,13 @@ def parse_release(text: str) -> JunosRelease:
     """Parse one release string. Raises ReleaseError for anything that is not a Junos release."""
     if not isinstance(text, str):
         raise ReleaseError(f"not a Junos release: {text!r}")
+    return _parse(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse(text: str) -> JunosRelease:
+    """A fleet repeats a few hundred releases and a catalog a few thousand fixes, parsed again for every profile and
+    finding; the result is immutable, so each string is parsed once (a string that fails is not remembered)."""
     cleaned = text.strip()
     _check_size(cleaned)
     match = _RELEASE.match(cleaned)

@@ -40,8 +40,8 @@ SERVICES = {
 
 # ---------------------------------------------------------------------------------------------- findings
 
-@dataclass(frozen=True, slots=True)
-class FindingRow:
+@dataclass(slots=True)  # read-only by convention, not frozen: a fleet has half a million rows, and a frozen
+class FindingRow:       # dataclass sets each field through object.__setattr__, 3x the cost of building one
     """One finding, the same shape for every service (the spreadsheet has one line per row).
 
     ``category``: advisory kind (PBNIR, PIIR), indicator group (PHC) or rule category (CACR).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,8 +148,10 @@ def from_snapshot(folder: str | Path) -> list[Target]:
     if not root.is_dir():
         raise InputError("not a snapshot folder", path=str(root))
     out = []
-    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        out.append(_from_folder(sub))
+    with os.scandir(root) as entries:  # the entry knows whether it is a folder: no stat per device
+        subs = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    for name in subs:
+        out.append(_from_folder(root / name))
     if not out:
         raise InputError("no device folders in this snapshot", path=str(root))
     return out

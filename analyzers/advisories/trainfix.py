@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from msplus.junos_release import JunosRelease, ReleaseError, parse_release
 
@@ -21,6 +22,13 @@ class TrainFix:
 def own_train_fix(fixed: Sequence[str], device_release: str | None) -> TrainFix:
     """The lowest fix in the device's train that is later than its release, else the lowest fix of the next train
     that has one. Fixes that do not parse, or belong to the other product, are ignored."""
+    return _own_train_fix(tuple(fixed), device_release)
+
+
+@lru_cache(maxsize=1 << 14)
+def _own_train_fix(fixed: tuple[str, ...], device_release: str | None) -> TrainFix:
+    # Asked once per finding: the same (fixes, release) pair recurs for every device of a profile and every entry
+    # with the same fixes, and the answer is immutable.
     try:
         rel = parse_release(device_release) if device_release else None
     except ReleaseError:

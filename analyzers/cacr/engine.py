@@ -19,8 +19,8 @@ from analyzers.cacr.checks import Hit, NotApplicable, Unknown
 from analyzers.cacr.context import Context, Facts
 from analyzers.cacr.patterns import Match, Pattern
 from analyzers.cacr.rules import Each, Forbid, Named, Require, Rule
+from msplus.gcpause import paused_gc
 from msplus.junosconf import Node
-from msplus.junosconf.node import paused_gc
 from msplus.kinds import SEVERITIES, Applicability, RuleStatus, Severity
 from msplus.records import Finding
 

@@ -21,6 +21,7 @@ from analyzers.cacr.rules import CATEGORIES, DEFAULT_RULES, RuleSet, load_rules
 from analyzers.cacr.target import Target, check_target
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
+from msplus.gcpause import without_gc
 from msplus.junosconf.load import SNAPSHOT_FILES
 from reports.model import (
     SEVERITY_RANK,
@@ -52,6 +53,7 @@ class Cacr:
         sources = tuple(describe(Path(p), "rules", counts.get(str(p), 0)) for p in paths)
         return Loaded(ruleset, sources)
 
+    @without_gc  # a fleet's findings are hundreds of thousands of objects that all stay alive: msplus.gcpause
     def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
         ruleset: RuleSet = loaded.data
         findings: list[FindingRow] = []

@@ -20,6 +20,7 @@ from analyzers.advisories.trainfix import own_train_fix, sentence
 from analyzers.advisories.upgrade import Plan, plan
 from analyzers.services import CATALOGS, Loaded
 from analyzers.services.sources import describe
+from msplus.gcpause import without_gc
 from reports.model import FindingRow, severity_of_advisory
 
 DEFAULT_CATALOGS = (CATALOGS / "juniper-cve.yaml",)
@@ -145,6 +146,7 @@ def impact_text(entry: Entry) -> tuple[tuple[str, ...], str | None]:
     return tuple(impact.kinds), downtime
 
 
+@without_gc
 def match_devices(catalog: Catalog, targets: Sequence[Target], on: date, *,
                   include_unaffected: bool = False) -> Result:
     """``catalog match``: verdicts for the devices whose release can be read and one recommendation per profile

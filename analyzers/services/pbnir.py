@@ -22,6 +22,7 @@ from analyzers.advisories.trainfix import own_train_fix, sentence
 from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
 from analyzers.services.sources import describe
 from msplus.errors import InputError
+from msplus.gcpause import without_gc
 from reports.model import (
     SEVERITIES,
     SEVERITY_RANK,
@@ -59,6 +60,7 @@ class Pbnir:
                       "show the format: say so to the customer." for f in feeds if f.sample)
         return Loaded(tuple(feeds), sources, notes)
 
+    @without_gc  # a fleet's findings are hundreds of thousands of objects that all stay alive: msplus.gcpause
     def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
         feeds: tuple[Feed, ...] = loaded.data
         on = inputs.on or date.today()

@@ -20,6 +20,7 @@ from analyzers.health.checks import unreachable, worst
 from analyzers.health.thresholds import DEFAULT_FILE
 from analyzers.services import Analysis, Inputs, Loaded
 from analyzers.services.sources import describe
+from msplus.gcpause import without_gc
 from msplus.kinds import HealthStatus
 from reports.model import HEALTH_SCALE, Chart, ChartBar, ChartSpec, FindingRow, Indicator, PhcDevice, PhcSection
 
@@ -49,6 +50,7 @@ class Phc:
         thresholds = load_thresholds(paths[0])
         return Loaded(thresholds, (describe(Path(paths[0]), "thresholds", len(thresholds.checks)),))
 
+    @without_gc  # a fleet's findings are hundreds of thousands of objects that all stay alive: msplus.gcpause
     def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
         thresholds: Thresholds = loaded.data
         results: dict[str, list[CheckResult]] = {}

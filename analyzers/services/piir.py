@@ -36,6 +36,7 @@ from analyzers.advisories.upgrade import Plan
 from analyzers.services import CATALOGS, Analysis, Inputs, Loaded, matching
 from analyzers.services.downtime import PerShape, shapes
 from analyzers.services.sources import describe
+from msplus.gcpause import without_gc
 from reports.model import (
     SEVERITY_RANK,
     ChartSpec,
@@ -76,6 +77,7 @@ class Piir:
         return Loaded(PiirData(Catalog((*base.entries, *defects), base.paths, base.warnings), notices), sources,
                       loaded.notes)
 
+    @without_gc  # a fleet's findings are hundreds of thousands of objects that all stay alive: msplus.gcpause
     def analyse(self, inputs: Inputs, loaded: Loaded) -> Analysis:
         data: PiirData = loaded.data
         names = [d.name for d in inputs.devices]

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+from msplus.gcpause import paused_gc
 from msplus.junosconf import schema as sch
-from msplus.junosconf.node import DELETE, INACTIVE, Node, copy_tree, paused_gc
+from msplus.junosconf.node import DELETE, INACTIVE, Node, copy_tree
 
 APPLY = "apply-groups"
 EXCEPT = "apply-groups-except"

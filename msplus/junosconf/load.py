@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 from msplus.errors import InputError
+from msplus.gcpause import paused_gc
 from msplus.junosconf import schema, setform, textform
-from msplus.junosconf.node import Node, paused_gc
+from msplus.junosconf.node import Node
 from msplus.junosconf.tree import ConfigTree
 
 # Lines a paste may carry around the configuration: a CLI prompt with the command, "[edit]", "{master:0}".

@@ -11,10 +11,8 @@ Nodes are many (one per configuration line) and made in the parser's hot loop, h
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 # Flags, as written in curly text ("inactive: ...") or XML attributes (inactive="inactive").
 INACTIVE = 1
@@ -28,19 +26,6 @@ CLEAR_TAGS = {"active:": INACTIVE, "unprotect:": PROTECT}
 
 # A value Junos prints without quotes: letters, digits and the punctuation seen in names, addresses and wildcards.
 _PLAIN = re.compile(r"[A-Za-z0-9._/:*+,=<>%~^-]+\Z")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: reading or writing a big configuration makes hundreds of thousands of
-    small objects, and collections triggered by their number alone cost more than the work itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def needs_quotes(value: str) -> bool:

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from msplus.errors import ConfigSyntaxError
+from msplus.gcpause import paused_gc
 from msplus.junosconf import schema as sch
 from msplus.junosconf.limits import limits
-from msplus.junosconf.node import DELETE, INACTIVE, PROTECT, Node, copy_node, paused_gc
+from msplus.junosconf.node import DELETE, INACTIVE, PROTECT, Node, copy_node
 from msplus.junosconf.statements import attach
 
 _SET_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([\[\]])|(#)|([{};])|([^\s"\[\]{};]+))')

@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable
 
 from msplus.errors import ConfigSyntaxError
+from msplus.gcpause import paused_gc
 from msplus.junosconf import schema as sch
 from msplus.junosconf.limits import limits
-from msplus.junosconf.node import CLEAR_TAGS, DELETE, INACTIVE, PROTECT, REPLACE, TAGS, Node, paused_gc
+from msplus.junosconf.node import CLEAR_TAGS, DELETE, INACTIVE, PROTECT, REPLACE, TAGS, Node
 from msplus.junosconf.statements import HOLDER, attach, holder
 
 _TOKEN = re.compile(r'\s*(?:([{};\[\]])|(/\*)|(")|(#)|([^\s{};"\[\]]+))')

@@ -22,6 +22,7 @@ from lxml import etree
 
 from msplus import xmlsafe
 from msplus.errors import ConfigSyntaxError, MalformedReplyError
+from msplus.gcpause import paused_gc
 from msplus.junosconf import schema as sch
 from msplus.junosconf.limits import limits
 from msplus.junosconf.node import (
@@ -32,7 +33,6 @@ from msplus.junosconf.node import (
     Node,
     escape,
     needs_quotes,
-    paused_gc,
     quote_mask,
     unescape,
 )
