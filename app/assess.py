@@ -535,7 +535,7 @@ def main(args: argparse.Namespace) -> int:
         outcome = run(req)  # refusals, bad input and no review end in app.cli (one label and exit code per kind)
     except Interrupted as exc:
         print(f"interrupted by {exc}: no review published, nothing charged", file=sys.stderr)
-        return 128 + exc.signum
+        return ExitCode.TERMINATED if exc.signum == signal.SIGTERM else ExitCode.INTERRUPTED
     if getattr(args, "format", "text") == "json":
         print(json.dumps(outcome_json(outcome), indent=2, default=str))
     else:

@@ -17,4 +17,5 @@ class ExitCode(IntEnum):
     NO_REVIEW = 4  # assess: no review could be produced; nothing was charged
     INTERNAL = 70  # a bug in this tool (EX_SOFTWARE); the one-line message says where to look
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    TERMINATED = 143  # SIGTERM (128 + 15): assess releases its held credits and says so; other commands just stop
     CLOSED_PIPE = 141  # the reader of the output went away (`... | head`), as a shell reports SIGPIPE (128 + 13)
