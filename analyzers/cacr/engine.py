@@ -127,7 +127,8 @@ def evaluate(rules: Sequence[Rule], ctx: Context, device: str | None = None) -> 
 
 
 def _evaluate(rules: Sequence[Rule], ctx: Context, device: str | None) -> Report:
-    written = ctx.raw if ctx.raw is not None else ctx.tree  # as written: the lines a reader can find (the effective view adds groups')
+    # unknown statements as written, where a reader finds them (the effective view repeats what groups hold)
+    written = ctx.raw if ctx.raw is not None else ctx.tree
     report = Report(device, ctx.main_source, ctx.facts, warnings=list(ctx.tree.warnings),
                     unknown=[UnknownStatement(" ".join(n.path), n.source, n.line) for n in written.unknown()],
                     schema=junos_schema.release())
