@@ -83,3 +83,17 @@ def test_a_configuration_the_schema_knows_whole_says_nothing_of_it() -> None:
     assert "system-out" not in _check(known, "junit").stdout
     log = json.loads(_check(known, "sarif").stdout)
     assert "SCHEMA-UNKNOWN-STATEMENT" not in {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+
+
+def test_text_shows_ten_and_all_shows_every_one(tmp_path: Path) -> None:
+    config = tmp_path / "many.conf"
+    config.write_text("system {\n    host-name r1;\n" + "".join(f"    no-such-statement-{i} on;\n" for i in range(12))
+                      + "}\n", encoding="utf-8")
+    short = _check(config, "text")
+    assert short.returncode == 0, short.stderr
+    assert "INFO     12 statement(s) not in the Junos 23.4R2 schema" in short.stdout
+    assert f"{config}:12: system no-such-statement-9 on\n" in short.stdout
+    assert "no-such-statement-10 " not in short.stdout
+    assert "... and 2 more (--all lists them)" in short.stdout
+    full = _check(config, "text", "--all").stdout
+    assert f"{config}:14: system no-such-statement-11 on\n" in full and "more (--all" not in full
