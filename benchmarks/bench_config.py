@@ -20,6 +20,10 @@ The measured steps are a list (STEPS). Besides parsing and writing set form, it 
 (analyzers/cacr): "effective" (groups inherited, inactive statements left out: what rules are evaluated on) and
 "rules" (every rule of catalogs/cacr-rules.yaml, or of ``--rules FILE...``, with findings and their evidence). The
 table prints what the rule check adds to parsing. ``--no-rules`` measures parsing and set form only.
+
+The last line gives each step's growth from the smallest size to the largest, and per line (1.00x is linear):
+
+    .venv/bin/python benchmarks/bench_config.py --sizes 20000 200000 --no-rules --repeat 5
 """
 
 from __future__ import annotations
@@ -335,6 +339,16 @@ def targets(text: str, best: dict[str, float]) -> None:
           " schema load included)")
 
 
+def scaling(per_line: list[tuple[int, dict[str, float]]]) -> None:
+    """How each step's cost grows from the smallest to the largest size: 1.0x per line is linear."""
+    if len(per_line) < 2:
+        return
+    (small, first), (large, last) = per_line[0], per_line[-1]
+    growth = ", ".join(f"{step} {last[step] / first[step]:.1f}x ({last[step] / first[step] / (large / small):.2f}x "
+                       "per line)" for step in first if first[step] > 0)
+    print(f"\nscaling {small:,} -> {large:,} lines ({large / small:.1f}x): {growth}")
+
+
 def measure(text: str, repeat: int) -> dict[str, float]:
     """Best-of-``repeat`` seconds for each step."""
     best: dict[str, float] = {}
@@ -398,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'lines':>9}  {'parse':>9}  {'parse lines/s':>14}  {'to set':>9}  {'both lines/s':>13}  set lines"
           + ("" if args.no_rules else f"  {'effective':>9}  {'rules':>8}  {'check adds':>10}  findings"))
     texts = {}
+    per_line: list[tuple[int, dict[str, float]]] = []  # (lines, best seconds per step) for the scaling line
     for size in args.sizes:
         text = generate(size)
         texts[size] = text
@@ -414,8 +429,10 @@ def main(argv: list[str] | None = None) -> int:
             row += (f"  {best['effective']:8.3f}s  {best['rules']:7.3f}s  {added:9.3f}s  "
                     f"{RULE_CHECK.findings:,}")
         print(row)
+        per_line.append((lines, best))
         if lines >= 190_000:
             targets(text, best)
+    scaling(per_line)
     if not args.ciscoconfparse2_python:
         print("\nciscoconfparse2: not run (see --ciscoconfparse2-python in this script's docstring)")
         return 0

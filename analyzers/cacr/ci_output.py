@@ -5,11 +5,14 @@ SARIF: one run; every rule of the rule files is a ``reportingDescriptor`` (id, t
 link); every finding a ``result`` at the configuration file and line of the statement it quotes (further
 statements as ``relatedLocations``), with a fingerprint from device, rule and subject that survives lines moving.
 Rules skipped for a missing fact and devices that could not be read are ``toolExecutionNotifications``.
+Statements the Junos schema does not know are results of SCHEMA-UNKNOWN-STATEMENT of kind ``informational`` (level
+``none``: they fail nothing) at their file and line.
 A change review adds three rules of its own: CHANGE-NOT-APPLIED (a command that does not apply, at its line and
 column), CHANGE-LOCKOUT and CHANGE-ROUTING (the risks, at the change lines that cause them).
 
 JUnit: one ``testsuite`` per device, one ``testcase`` per rule: a failure when the rule has findings (each with
-its evidence and remediation), skipped when it does not apply or cannot be evaluated. A review's suite holds
+its evidence and remediation), skipped when it does not apply or cannot be evaluated; statements the schema does
+not know are listed in the suite's output (informational, as a review's risks are). A review's suite holds
 "change applies" (a failure per command that does not apply), one failing case per rule the change breaks, and
 the risks as that suite's output (they call for care, not for a failed build).
 """
@@ -45,6 +48,11 @@ _REVIEW_RULES = (
     ("CHANGE-ROUTING", "The change touches routing adjacencies", "warning",
      "BGP groups or neighbours, or IGP interfaces change: sessions may reset and traffic move."),
 )
+_UNKNOWN_RULE = (
+    "SCHEMA-UNKNOWN-STATEMENT", "A statement the Junos schema does not know", "none",
+    "The statement is not in the Junos schema this tool reads configurations with (a statement of another release, "
+    "or a mistyped one): it is kept as written, but no rule interprets it. Informational: check that it is what "
+    "the device runs; it fails nothing.")
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -53,10 +61,18 @@ _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def sarif_check(reports: Sequence[Report], rules: Sequence[Rule], errors: Sequence[dict[str, str]] = (),
                 *, base: Path | None = None) -> dict[str, Any]:
     """The SARIF log of a ``config check`` over one or more configurations."""
-    run = _Run(rules, base)
+    unknown = any(report.unknown for report in reports)
+    run = _Run(rules, base, extra_rules=(_UNKNOWN_RULE,) if unknown else (), category="schema")
     for report in reports:
         for finding in report.findings:
             run.finding(finding, report.source)
+        for statement in report.unknown:
+            device = report.device or report.source
+            run.result(_UNKNOWN_RULE[0], "none", f"{device}: not in the Junos {report.schema} schema, kept as "
+                       f"written and not interpreted: {statement.statement}", [(statement.source, statement.line)],
+                       subject=f"{device}|{statement.statement}", kind="informational",
+                       properties={"device": report.device, "statement": statement.statement,
+                                   "schema": report.schema})
         for warning in report.warnings:
             run.note(f"{report.device or report.source}: {warning}", level="warning")
         for result in report.results:
@@ -96,13 +112,14 @@ class _Run:
     """Builds one SARIF run: rules by id (with their index), results, notifications, artifacts."""
 
     def __init__(self, rules: Sequence[Rule], base: Path | None,
-                 extra_rules: Iterable[tuple[str, str, str, str]] = ()) -> None:
+                 extra_rules: Iterable[tuple[str, str, str, str]] = (), category: str = "change") -> None:
         self.base = (base or Path.cwd()).resolve()
         self.descriptors = [_descriptor(r) for r in rules]
+        tag = "change-review" if category == "change" else category
         for rule_id, title, level, text in extra_rules:
             self.descriptors.append({"id": rule_id, "name": _camel(rule_id), "shortDescription": {"text": title},
                                      "fullDescription": {"text": text}, "defaultConfiguration": {"level": level},
-                                     "properties": {"category": "change", "tags": ["change-review", "junos"]}})
+                                     "properties": {"category": category, "tags": [tag, "junos"]}})
         self.index = {d["id"]: i for i, d in enumerate(self.descriptors)}
         self.results: list[dict[str, Any]] = []
         self.notifications: list[dict[str, Any]] = []
@@ -119,12 +136,14 @@ class _Run:
 
     def result(self, rule: str, level: str, message: str, where: list[tuple[str, int | None]],
                related: Sequence[tuple[str, int | None]] = (), *, subject: str, column: int | None = None,
-               properties: dict[str, Any] | None = None) -> None:
+               properties: dict[str, Any] | None = None, kind: str = "fail") -> None:
         result: dict[str, Any] = {
             "ruleId": rule, "level": level, "message": {"text": message},
             "locations": [self._location(path, line, column) for path, line in where],
             "partialFingerprints": {"msplusFinding/v1": hashlib.sha256(f"{rule}|{subject}".encode()).hexdigest()},
         }
+        if kind != "fail":  # SARIF's default; "informational" results carry level "none"
+            result["kind"] = kind
         if rule in self.index:
             result["ruleIndex"] = self.index[rule]
         if related:
@@ -223,11 +242,23 @@ def junit_check(reports: Sequence[Report], rules: Sequence[Rule], errors: Sequen
                 _fail(case, findings.get(result.rule, []))
             elif result.status in ("skipped", "not_applicable"):
                 ET.SubElement(case, "skipped", message=_clean(result.reason or result.status.replace("_", " ")))
+        _unknown_output(suite, report)
     for error in errors:
         suite = _suite(root, error["device"], error["device"])
         case = _case(suite, "read", "configuration can be read", "input", error["device"])
         ET.SubElement(case, "error", message=_clean(error["error"]), type="input")
     return _finish(root)
+
+
+def _unknown_output(suite: ET.Element, report: Report) -> None:
+    """The statements the schema does not know, as the suite's output: informational, they fail no test case."""
+    if not report.unknown:
+        return
+    out = ET.SubElement(suite, "system-out")
+    head = (f"INFO {len(report.unknown)} statement(s) not in the Junos {report.schema} schema (another release's, "
+            "or mistyped): kept as written, not interpreted by the rules")
+    out.text = _clean("\n".join([head, *(f"UNKNOWN-STATEMENT {u.source}:{u.line}: {u.statement}"
+                                         for u in report.unknown)]))
 
 
 def junit_review(report: Any) -> str:

@@ -21,6 +21,7 @@ from analyzers.cacr.patterns import Match, Pattern
 from analyzers.cacr.rules import Each, Forbid, Named, Require, Rule
 from msplus.gcpause import paused_gc
 from msplus.junosconf import Node
+from msplus.junosconf import schema as junos_schema
 from msplus.kinds import SEVERITIES, Applicability, RuleStatus, Severity
 from msplus.records import Finding
 
@@ -73,6 +74,19 @@ class RuleResult:
         return {"rule": self.rule, "status": self.status, "reason": self.reason, "findings": self.findings}
 
 
+@dataclass(frozen=True, slots=True)
+class UnknownStatement:
+    """A statement the Junos schema does not know (another release's, or a typo): kept as written, but no rule can
+    interpret it. Informational: it never fails a check."""
+
+    statement: str  # its words from the top of the configuration, as a set line would spell them
+    source: str
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"statement": self.statement, "file": self.source, "line": self.line}
+
+
 @dataclass
 class Report:
     """What ``evaluate`` found for one configuration."""
@@ -83,6 +97,8 @@ class Report:
     findings: list[RuleFinding] = field(default_factory=list)
     results: list[RuleResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unknown: list[UnknownStatement] = field(default_factory=list)
+    schema: str = ""  # the Junos release whose schema the configuration was read with
 
     def summary(self) -> dict[str, Any]:
         statuses = {s: 0 for s in ("fail", "pass", "not_applicable", "skipped")}
@@ -97,7 +113,9 @@ class Report:
         return {"device": self.device, "source": self.source, "facts": self.facts.to_json(),
                 "summary": self.summary(), "findings": [f.to_json() for f in self.findings],
                 "skipped": [{"rule": r.rule, "reason": r.reason} for r in self.results if r.status == "skipped"],
-                "rules": [r.to_json() for r in self.results], "warnings": list(self.warnings)}
+                "rules": [r.to_json() for r in self.results], "warnings": list(self.warnings),
+                "unknown_statements": {"schema": self.schema, "count": len(self.unknown),
+                                       "statements": [u.to_json() for u in self.unknown]}}
 
 
 def evaluate(rules: Sequence[Rule], ctx: Context, device: str | None = None) -> Report:
@@ -109,7 +127,11 @@ def evaluate(rules: Sequence[Rule], ctx: Context, device: str | None = None) -> 
 
 
 def _evaluate(rules: Sequence[Rule], ctx: Context, device: str | None) -> Report:
-    report = Report(device, ctx.main_source, ctx.facts, warnings=list(ctx.tree.warnings))
+    # unknown statements as written, where a reader finds them (the effective view repeats what groups hold)
+    written = ctx.raw if ctx.raw is not None else ctx.tree
+    report = Report(device, ctx.main_source, ctx.facts, warnings=list(ctx.tree.warnings),
+                    unknown=[UnknownStatement(" ".join(n.path), n.source, n.line) for n in written.unknown()],
+                    schema=junos_schema.release())
     ctx.by_word(_index_words(rules))  # one pass over the tree for every word the rules will look up by name
     for rule in rules:
         status, reason = applicability(rule, ctx.facts)

@@ -9,6 +9,11 @@ FILE is a configuration (curly text, set lines or XML); FOLDER a snapshot device
 profile.json) or a snapshot holding several device folders. Exit status: 0 when it ran, 1 with ``--fail-on`` when a
 finding (for review: an introduced finding) at or above that severity exists, 2 for bad input (unreadable or
 malformed configuration, rule file that does not validate), with file, line and column on stderr.
+
+``config check`` also lists, in every format, the statements the Junos schema does not know (another release's, or
+mistyped) with their file and line: kept as written but read by no rule, they are informational and never change
+the exit status (text: an INFO section; JSON: ``unknown_statements``; JUnit: the suite's output; SARIF:
+``informational`` results of SCHEMA-UNKNOWN-STATEMENT at their lines).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from msplus.junosconf.load import SNAPSHOT_FILES
 from msplus.kinds import SEVERITIES
 
 SHOWN_PER_RULE = 5  # findings of one rule printed in text form before "... and N more" (--all shows them all)
+SHOWN_UNKNOWN = 10  # statements unknown to the schema printed in text form before "... and N more"
 
 
 # ---------------------------------------------------------------------------------------------- inputs
@@ -124,7 +130,7 @@ def _check_json(reports: list[Report], errors: list[dict[str, str]], ruleset: Ru
     by_severity = {s: sum(1 for r in reports for f in r.findings if f.severity == s) for s in SEVERITIES}
     return {"devices": devices, "findings": [f.to_json() for r in reports for f in r.findings],
             "summary": {"devices": len(reports), "findings": sum(len(r.findings) for r in reports),
-                        "by_severity": by_severity},
+                        "by_severity": by_severity, "unknown_statements": sum(len(r.unknown) for r in reports)},
             "rule_files": list(ruleset.paths), "errors": errors}
 
 
@@ -140,7 +146,22 @@ def render_report(report: Report, show_all: bool = False) -> str:
         out.append("")
         out.append("skipped (cannot be evaluated here):")
         out.extend(f"  {r.rule}: {r.reason}" for r in skipped)
+    out.extend(render_unknown(report, show_all))
     return "\n".join(out) + "\n"
+
+
+def render_unknown(report: Report, show_all: bool = False) -> list[str]:
+    """The statements the schema does not know, at their file and line: informational (kept as written, but no rule
+    reads them), so they never change the exit status."""
+    if not report.unknown:
+        return []
+    out = ["", f"INFO     {len(report.unknown)} statement(s) not in the Junos {report.schema} schema (another "
+               "release's, or mistyped): kept as written, not interpreted by the rules"]
+    shown = report.unknown if show_all else report.unknown[:SHOWN_UNKNOWN]
+    out.extend(f"         {u.source}:{u.line}: {u.statement}" for u in shown)
+    if len(shown) < len(report.unknown):
+        out.append(f"         ... and {len(report.unknown) - len(shown)} more (--all lists them)")
+    return out
 
 
 def render_findings(findings: list[RuleFinding], show_all: bool = False, indent: str = "") -> list[str]:

@@ -1,0 +1,63 @@
+"""The collector pause around reading and writing configurations (msplus.gcpause.paused_gc, which the analyses
+use too): what was made while paused does not cost a young-generation collection afterwards, dropped trees are
+still freed, and a program's own frozen objects stay frozen."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from msplus import gcpause
+from msplus.junosconf import node, parse
+
+CONFIG = "interfaces {\n" + "".join(f"    ge-0/0/{i} {{\n        unit 0 {{\n            description d{i};\n"
+                                     f"        }}\n    }}\n" for i in range(2000)) + "}\n"
+
+
+@pytest.fixture(autouse=True)
+def _collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def _nodes() -> int:
+    return sum(1 for o in gc.get_objects() if type(o) is node.Node)
+
+
+def test_objects_made_while_paused_leave_no_young_collection_due() -> None:
+    gc.collect()
+    tree = parse(CONFIG, source="t.conf")
+    assert len(tree.root.children[0].children) == 2000
+    assert gc.get_count()[0] < 700  # below the young generation's threshold: no collection over the whole tree
+    assert gc.get_freeze_count() == 0  # nothing left frozen
+
+
+def test_dropped_trees_are_freed_by_a_full_collection_once_enough_were_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    gc.collect()
+    before = _nodes()
+    monkeypatch.setattr(gcpause, "_PROMOTED_FLOOR", 20_000)
+    monkeypatch.setitem(gcpause._promotion, "since_full", 0)
+    monkeypatch.setitem(gcpause._promotion, "live", 0)
+    peak = 0
+    for _ in range(10):
+        tree = parse(CONFIG, source="t.conf")
+        peak = max(peak, _nodes() - before)
+        del tree
+    one_tree = len(list(parse(CONFIG, source="t.conf").root.iter())) - 1
+    assert peak < 4 * one_tree  # without the full collections, ten dropped trees would still be there
+
+
+def test_objects_the_program_froze_stay_frozen() -> None:
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        parse(CONFIG, source="t.conf")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
