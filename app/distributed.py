@@ -45,6 +45,8 @@ from snapshots.writer import SnapshotWriter, write_device_folder
 
 log = logging.getLogger(__name__)
 WRITE_THREADS = 8  # device folders written at once by the node that started the run
+FIRST_LOOK = 0.1  # seconds the first question to the workers waits for answers (see _served_queues)
+POLL_INTERVAL = 0.1  # seconds between two reads of the results still out (one MGET of their keys on Redis)
 Progress = Callable[[int, int, CollectionResult], None]
 CollectFn = Callable[..., list[CollectionResult]]
 
@@ -141,6 +143,7 @@ class _Run:
             entry = self.sites.setdefault(site, _Site(site, queue_name(device.site, settings.namespace), since=now))
             entry.waiting.append(device)
         self.expires = max(3600.0, 4 * settings.result_timeout)
+        self.looks = 0  # times the workers were asked which queues they serve
 
     # -- the loop -----------------------------------------------------------------------------------------------
     def go(self) -> None:
@@ -171,6 +174,7 @@ class _Run:
     def _look_for_workers(self) -> None:
         """Ask the workers which queues they serve; send what waits for a queue that now has one."""
         served = self._served_queues()
+        self.looks += 1
         now = time.monotonic()
         for site in self.sites.values():
             if site.queue in served:
@@ -179,8 +183,12 @@ class _Run:
                     self._send(site)
 
     def _served_queues(self) -> set[str]:
+        # The question is a broadcast: the answer takes the whole timeout, however soon the workers reply. Workers
+        # on the same network answer within milliseconds, so the first look waits FIRST_LOOK at most; a site whose
+        # workers are farther away is found by the next looks (each second), which wait the full inspect_timeout.
+        timeout = min(FIRST_LOOK, self.settings.inspect_timeout) if self.looks == 0 else self.settings.inspect_timeout
         try:
-            replies = self.app.control.inspect(timeout=self.settings.inspect_timeout).active_queues() or {}
+            replies = self.app.control.inspect(timeout=timeout).active_queues() or {}
         except Exception as exc:  # a broker hiccup: no answer this time, look again later
             log.warning("could not ask the workers for their queues: %s", _reason(exc))
             return set()
@@ -224,10 +232,10 @@ class _Run:
         backend = self.app.backend
         try:
             if isinstance(backend, BaseKeyValueStoreBackend):  # one MGET of every pending id per interval
-                yield from backend.get_many(ids, timeout=timeout, interval=0.25)
+                yield from backend.get_many(ids, timeout=timeout, interval=POLL_INTERVAL)
             else:
                 results = ResultSet([AsyncResult(t, app=self.app) for t in ids], app=self.app)
-                yield from backend.iter_native(results, timeout=timeout, interval=0.1)
+                yield from backend.iter_native(results, timeout=timeout, interval=POLL_INTERVAL)
         except CeleryTimeout:
             return
 

@@ -242,15 +242,28 @@ def tool_versions() -> dict[str, str]:
 
 def write_device_folder(root: Path, device: str, files: Mapping[str, bytes]) -> Path:
     """Write a device folder collected elsewhere (a site worker) exactly as received: the same bytes, so the same
-    hashes. The folder is prepared as for a local collection; meta.json goes last, so a folder without the final
-    meta.json is recognisably incomplete. As in a local collection, where replies stream into the folder, only
-    meta.json and profile.json are flushed to disk before their rename."""
+    hashes. The files are written into a hidden staging folder beside it (``.<device>.incoming``, which readers of
+    the snapshot skip), profile.json and meta.json flushed to disk, and the staging folder is renamed over the
+    prepared (empty) device folder: the folder appears whole or not at all, and an interrupted write leaves only the
+    staging folder, cleared by the next write. The replies are written in place inside it: a temporary name, a
+    rename and a flush to disk per reply were 70% of the central node's time in a 400-device run, as a local
+    collection, whose replies stream into the folder, never paid."""
     folder = root / device
-    prepare_folder(folder)
-    for name in sorted(files, key=lambda n: n == META):
+    for name in files:
         if "/" in name or "\\" in name or name.startswith(".") or not name:
             raise InputError(f"refusing to write {name!r} received for device {device}", path=str(folder))
-        atomicfile.write_bytes(folder / name, files[name], durable=name in (META, PROFILE))
+    prepare_folder(folder)
+    staging = root / f".{device}.incoming"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    for name in sorted(files, key=lambda n: (n == META, n == PROFILE)):
+        if name in (META, PROFILE):
+            atomicfile.write_bytes(staging / name, files[name])
+        else:
+            with open(staging / name, "xb") as handle:
+                handle.write(files[name])
+    os.replace(staging, folder)  # over an empty folder: allowed, and atomic
     return folder
 
 
