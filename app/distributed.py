@@ -195,11 +195,12 @@ class _Run:
         return {str(q.get("name")) for queues in replies.values() for q in queues or () if isinstance(q, dict)}
 
     def _send(self, site: _Site) -> None:
-        for device in site.waiting:
-            task_id = f"{self.id}:{device.name}"
-            self.app.send_task(TASK_COLLECT, args=[self.id, self.messages[device.name], self.purposes],
-                               task_id=task_id, queue=site.queue, expires=self.expires)
-            site.out[task_id] = device
+        with self.app.producer_or_acquire() as producer:  # one producer for the site's tasks, not one per task
+            for device in site.waiting:
+                task_id = f"{self.id}:{device.name}"
+                self.app.send_task(TASK_COLLECT, args=[self.id, self.messages[device.name], self.purposes],
+                                   task_id=task_id, queue=site.queue, expires=self.expires, producer=producer)
+                site.out[task_id] = device
         log.info("run %s: %d devices sent to %s", self.id, len(site.waiting), site.queue)
         site.waiting = []
         site.since = time.monotonic()
