@@ -331,11 +331,7 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
     purchase.add_argument("credits", metavar="CREDITS")
     purchase.add_argument("--date", help=f"purchase date, {date_help}")
     purchase.add_argument("--reference", metavar="PO", help="purchase order or other reference")
-    redeem = command("redeem", "charge a service (idempotent by --request-id)")
-    redeem.add_argument("customer", metavar="CUSTOMER")
-    redeem.add_argument("service", metavar="SERVICE", help="SMO TG IMWS SRRA PBNIR PIIR CACR PHC")
-    redeem.add_argument("--units", default="1", help="months (SMO), days (TG, IMWS) or requests (default 1)")
-    redeem.add_argument("--date", help=f"service start date, {date_help}")
+    redeem = _service_arguments(command("redeem", "charge a service (idempotent by --request-id)"), date_help)
     redeem.add_argument("--request-id", required=True, metavar="ID", help="unique id: a repeat charges nothing")
     redeem.add_argument("--note", metavar="TEXT")
     reverse = command("reverse", "refund a redemption to the lots it came from")
@@ -354,13 +350,19 @@ def _ledger_parser(sub: argparse._SubParsersAction) -> None:
     statement.add_argument("--csv", dest="format", action="store_const", const="csv", help=argparse.SUPPRESS)
 
 
+def _service_arguments(parser: argparse.ArgumentParser, date_help: str) -> argparse.ArgumentParser:
+    """What ``redeem`` and ``reserve`` both take: the customer, the service, its units and its start date."""
+    parser.add_argument("customer", metavar="CUSTOMER")
+    parser.add_argument("service", metavar="SERVICE", help="SMO TG IMWS SRRA PBNIR PIIR CACR PHC")
+    parser.add_argument("--units", default="1", help="months (SMO), days (TG, IMWS) or requests (default 1)")
+    parser.add_argument("--date", help=f"service start date, {date_help}")
+    return parser
+
+
 def _reservation_parsers(command: Callable[[str, str], argparse.ArgumentParser], date_help: str) -> None:
     """``ledger reserve | capture | release | reservations``: credits held for a request, then charged or freed."""
-    reserve = command("reserve", "hold the credits of a service for a request (capture or release it later)")
-    reserve.add_argument("customer", metavar="CUSTOMER")
-    reserve.add_argument("service", metavar="SERVICE", help="SMO TG IMWS SRRA PBNIR PIIR CACR PHC")
-    reserve.add_argument("--units", default="1", help="months (SMO), days (TG, IMWS) or requests (default 1)")
-    reserve.add_argument("--date", help=f"service start date, {date_help}")
+    reserve = _service_arguments(
+        command("reserve", "hold the credits of a service for a request (capture or release it later)"), date_help)
     reserve.add_argument("--request-id", required=True, metavar="ID", help="the request the credits are held for")
     reserve.add_argument("--note", metavar="TEXT", help="kept as the redemption's note when captured")
     reserve.add_argument("--holder", metavar="TEXT", help="who holds it (default: ledger reserve and your user)")

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,35 +61,34 @@ def _ms(samples: list[float]) -> str:
     return f"median {statistics.median(ordered) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms"
 
 
-def sequential(url: str, count: int) -> tuple[float, list[float]]:
-    cid = f"seq-{uuid.uuid4().hex[:6]}"
+def _one_by_one(url: str, prefix: str, count: int, one: Callable[[Any, str, str], None]) -> tuple[float, list[float]]:
+    """``count`` operations on a fresh customer, one after the other: (operations/s, seconds of each)."""
+    cid = f"{prefix}-{uuid.uuid4().hex[:6]}"
     _prepare(url, cid, count)
     times = []
     with open_ledger(url) as ledger:
         start = time.perf_counter()
         for n in range(count):
             t = time.perf_counter()
-            ledger.redeem(cid, "TG", 1, DAY, f"{cid}-{n}")
-            times.append(time.perf_counter() - t)
-        total = time.perf_counter() - start
-    return count / total, times
-
-
-def reserved(url: str, count: int) -> tuple[float, list[float]]:
-    """What ``assess`` does per review: reserve (eligibility, funds, hold) then capture, two transactions."""
-    cid = f"res-{uuid.uuid4().hex[:6]}"
-    _prepare(url, cid, count)
-    times = []
-    with open_ledger(url) as ledger:
-        start = time.perf_counter()
-        for n in range(count):
-            t = time.perf_counter()
-            ledger.reserve(cid, "TG", 1, DAY, f"{cid}-{n}")
-            ledger.capture(f"{cid}-{n}")
+            one(ledger, cid, f"{cid}-{n}")
             times.append(time.perf_counter() - t)
         total = time.perf_counter() - start
         assert ledger.balance(cid, DAY).available == 0
     return count / total, times
+
+
+def sequential(url: str, count: int) -> tuple[float, list[float]]:
+    return _one_by_one(url, "seq", count, lambda ledger, cid, request: ledger.redeem(cid, "TG", 1, DAY, request))
+
+
+def _reserve_capture(ledger: Any, cid: str, request: str) -> None:
+    ledger.reserve(cid, "TG", 1, DAY, request)
+    ledger.capture(request)
+
+
+def reserved(url: str, count: int) -> tuple[float, list[float]]:
+    """What ``assess`` does per review: reserve (eligibility, funds, hold) then capture, two transactions."""
+    return _one_by_one(url, "res", count, _reserve_capture)
 
 
 def _worker(url: str, cid: str, ids: list[str], barrier: Any, out: Any) -> None:

@@ -18,10 +18,9 @@ from typing import IO, Any
 
 @contextmanager
 def replacing(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
-              newline: str | None = None, durable: bool = True) -> Iterator[IO[Any]]:
+              newline: str | None = None) -> Iterator[IO[Any]]:
     """``with replacing(path) as f: f.write(...)``: ``path`` is replaced only when the block ends without an
-    exception. ``mode`` is ``"w"`` (text) or ``"wb"``. ``durable=False`` skips the flush to disk: readers still
-    never see half a file, but a power cut may lose it (for files a later durable one vouches for)."""
+    exception. ``mode`` is ``"w"`` (text) or ``"wb"``."""
     if mode not in ("w", "wb"):
         raise ValueError(f"mode must be 'w' or 'wb', not {mode!r}")
     target = Path(path)
@@ -33,8 +32,7 @@ def replacing(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
               os.fdopen(fd, "w", encoding=encoding, newline=newline)) as handle:
             yield handle
             handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+            os.fsync(handle.fileno())
         _keep_mode(target, tmp)
         os.replace(tmp, target)
     except BaseException:
@@ -49,9 +47,9 @@ def write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
         handle.write(text)
 
 
-def write_bytes(path: str | Path, data: bytes, *, durable: bool = True) -> None:
+def write_bytes(path: str | Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically."""
-    with replacing(path, "wb", durable=durable) as handle:
+    with replacing(path, "wb") as handle:
         handle.write(data)
 
 

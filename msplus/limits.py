@@ -53,6 +53,7 @@ class Limits:
     json: JsonLimits
     release: ReleaseLimits
     inventory: InventoryLimits
+    csv_max_bytes: int
     max_reply_bytes: int
     earliest_date: date
     latest_date: date
@@ -75,6 +76,7 @@ def limits() -> Limits:
             connect_timeout_seconds=tuple(inv["connect_timeout_seconds"]),
             max_name_length=inv["max_name_length"], max_text_length=inv["max_text_length"],
             max_devices=inv["max_devices"], max_reply_megabytes=inv["max_reply_megabytes"]),
+        csv_max_bytes=int(raw["csv"]["max_bytes"]),
         max_reply_bytes=int(raw["collect"]["max_reply_bytes"]),
         earliest_date=raw["dates"]["earliest"],
         latest_date=raw["dates"]["latest"],

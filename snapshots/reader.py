@@ -80,8 +80,8 @@ class DeviceSnapshot:
     meta: SnapshotMeta
     has_meta: bool
     profile: DeviceProfile | None
+    files: frozenset[str]  # the regular files of the folder when it was opened
     profile_problems: tuple[str, ...] = ()  # why there is no profile, when there is none
-    files: frozenset[str] | None = None  # the regular files of the folder when it was opened (None: not listed)
 
     @property
     def name(self) -> str:
@@ -104,21 +104,20 @@ class DeviceSnapshot:
             profile = _profile(raw_profile, path / PROFILE)
         elif build_missing_profile:
             profile, problems = _built_profile(path)
-        return cls(path, meta, raw_meta is not None, profile, problems, files)
+        return cls(path, meta, raw_meta is not None, profile, files, problems)
 
     def config_path(self) -> Path | None:
         """The configuration as collected (first of CONFIG_FILES that exists, is not empty and was not an error
         answer), or None."""
         failed = self.meta.failed_files
         for name in CONFIG_FILES:
-            if name in failed or (self.files is not None and name not in self.files):
-                continue
-            candidate = self.folder / name
-            try:
-                if os.stat(candidate).st_size > 0 and candidate.is_file():
-                    return candidate
-            except OSError:  # gone since the folder was listed, or never there
-                continue
+            if name in self.files and name not in failed:
+                candidate = self.folder / name
+                try:
+                    if os.stat(candidate).st_size > 0:  # listed as a regular file when the folder was opened
+                        return candidate
+                except OSError:  # gone since
+                    continue
         return None
 
 

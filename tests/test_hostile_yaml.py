@@ -111,3 +111,20 @@ def test_odd_yaml_is_a_located_error(text: str, problem: str) -> None:
     with pytest.raises(InputError) as err:
         loads_located(text, "odd.yaml")
     assert problem in err.value.problem and err.value.line is not None
+
+
+def test_csv_files_have_a_size_limit_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Devices CSVs go through the same size-limited reader as YAML and JSON (limits.yaml csv.max_bytes)."""
+    import dataclasses
+
+    from analyzers.advisories import devices
+
+    path = tmp_path / "devices.csv"
+    path.write_text("\ufeffname,model,version\n" + "".join(f"r{n},mx960,21.4R3-S5\n" for n in range(100)),
+                    encoding="utf-8")
+    assert [t.name for t in devices.from_csv(path)][:2] == ["r0", "r1"]  # the byte-order mark is dropped
+    small = dataclasses.replace(limits(), csv_max_bytes=1000)
+    monkeypatch.setattr(devices, "limits", lambda: small)
+    with pytest.raises(InputError, match="limit for a CSV file is 1,000"):
+        devices.from_csv(path)
+    assert limits().csv_max_bytes > 10_000_000  # 100,000 devices fit

@@ -21,9 +21,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_helpers import set_words
 
 from msplus.junosconf import load, parse_set, parse_text, parse_xml
-from msplus.junosconf.setform import tokenize
 
 DATA = Path(__file__).parent / "data" / "config"
 DISPLAY_SET = DATA / "juniper_display_set"
@@ -75,22 +75,13 @@ def test_which_samples_needed_a_normalisation() -> None:
     assert exact == ["example2", "example7", "example8"]
 
 
-def _words(lines: str) -> list[tuple[str, ...]]:
-    out = []
-    for n, line in enumerate(lines.splitlines(), 1):
-        cmd = tokenize(line, n, "lines")
-        if cmd is not None:
-            out.append((cmd.verb, *cmd.words))
-    return out
-
-
 def test_device_xml_and_device_text_of_one_configuration_agree() -> None:
     """py-junos-eznc's get-configuration reply and the same configuration as text (both from a firefly
     12.1X46-D15.3): the same set lines, word for word (N4)."""
     xml = load(DATA / "py-junos-eznc" / "get-configuration.xml")
     text = load(DATA / "py-junos-eznc" / "show-configuration.xml")
     assert len(xml.to_set().splitlines()) == 47
-    assert _words(xml.to_set()) == _words(text.to_set())
+    assert set_words(xml.to_set()) == set_words(text.to_set())
     # web-management http is gone from the 23.4R2 schema (https only): kept, and listed as unknown by both readers
     assert [n.path for n in xml.unknown()] == [n.path for n in text.unknown()]
     assert [n.path for n in xml.unknown()] == [("system", "services", "web-management", "http")]

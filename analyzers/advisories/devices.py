@@ -13,6 +13,8 @@ from pathlib import Path
 
 from msplus.errors import InputError
 from msplus.junos_release import ReleaseError, is_evolved, parse_release
+from msplus.limits import limits
+from msplus.textfile import read_text_within
 from snapshots.reader import DeviceSnapshot
 
 
@@ -56,12 +58,7 @@ def from_csv(path: str | Path) -> list[Target]:
     a duplicate name or a config file that does not exist. A release that is not a Junos release is that device's
     problem, not the file's: the Target keeps the text and names the place in ``problems`` (``release_problem``)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=str(p)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=str(p)) from exc
+    text = read_text_within(p, limits().csv_max_bytes, "CSV", encoding="utf-8-sig")
     reader = csv.reader(text.splitlines())
     header = [c.strip().lower() for c in next(reader, [])]
     missing = [c for c in ("name", "model", "version") if c not in header]

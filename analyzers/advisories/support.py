@@ -55,51 +55,44 @@ class Policy(_Strict):
     source: str
 
 
-class Train(_Strict):
-    """One train's milestones (Junos OS Dates & Milestones)."""
+class _OfTrain(_Strict):
+    """A fact about one train; the train is checked to be a Junos train name."""
 
     train: str
+
+    @field_validator("train")
+    @classmethod
+    def _train(cls, value: str) -> str:
+        return _checked_train(value)
+
+
+class Train(_OfTrain):
+    """One train's milestones (Junos OS Dates & Milestones)."""
+
     released: date
     end_of_engineering: date
     end_of_support: date
     eeol: bool
     source: str
 
-    @field_validator("train")
-    @classmethod
-    def _train(cls, value: str) -> str:
-        return _checked_train(value)
 
-
-class Ran(_Strict):
+class Ran(_OfTrain):
     """A train the model is documented to run."""
 
-    train: str
     source: str
-
-    @field_validator("train")
-    @classmethod
-    def _train(cls, value: str) -> str:
-        return _checked_train(value)
 
 
 class LastTrain(Ran):
     note: str | None = None
 
 
-class TrainDates(_Strict):
+class TrainDates(_OfTrain):
     """Dates of a train for this platform when they differ from the general ones (an extension for retired
     hardware)."""
 
-    train: str
     end_of_engineering: date
     end_of_support: date
     source: str
-
-    @field_validator("train")
-    @classmethod
-    def _train(cls, value: str) -> str:
-        return _checked_train(value)
 
 
 class Dated(_Strict):

@@ -19,7 +19,9 @@ import yaml
 
 from msplus.errors import InputError
 from msplus.inventory_import.model import Candidate, is_junos_word, platforms
+from msplus.limits import limits
 from msplus.secrets import Secret
+from msplus.textfile import read_text_within
 
 _RANGE = re.compile(r"\[([0-9]+):([0-9]+)\]")
 _PASSWORD_VARS = ("ansible_password", "ansible_ssh_pass", "ansible_pass")
@@ -52,12 +54,7 @@ class _Inventory:
 
 
 def read(path: Path) -> list[Candidate]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=str(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=str(path)) from exc
+    text = read_text_within(path, limits().yaml.max_bytes, "YAML or INI inventory")
     inventory = _from_yaml(path, text)
     if inventory is None:
         inventory = _from_ini(path, text)

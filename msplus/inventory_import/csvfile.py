@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from msplus.errors import InputError
+from msplus.limits import limits
+from msplus.textfile import read_text_within
 
 
 def normalise(header: str) -> str:
@@ -16,12 +18,7 @@ def normalise(header: str) -> str:
 
 def rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """The header (normalised names) and each row as (line number, {normalised name: value})."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=str(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=str(path)) from exc
+    text = read_text_within(path, limits().csv_max_bytes, "CSV", encoding="utf-8-sig")
     if not text.strip():
         raise InputError("empty file (expected a header line)", path=str(path), line=1)
     try:

@@ -20,12 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # config_helpers
 
 SEEDS = ROOT / "tests" / "data" / "config"
 
 
 def check(data: bytes) -> None:
     """One input through every reader; raises AssertionError or a foreign exception on a finding."""
+    from config_helpers import set_words
+
     from msplus.errors import InputError
     from msplus.junosconf import parse_set, parse_text, parse_xml
 
@@ -39,18 +42,7 @@ def check(data: bytes) -> None:
         if "\n" in "".join(t for n in tree.iter() for t in n.tokens):
             continue  # a value spanning lines: XML readers strip the whitespace around it (documented normalisation)
         # XML carries no quotes: the model quotes what needs quotes, so compare the words
-        assert _words(parse_xml(tree.to_xml(), source="fuzz-xml").to_set()) == _words(lines), "XML round trip"
-
-
-def _words(lines: str) -> list[tuple[str, ...]]:
-    from msplus.junosconf.setform import tokenize
-
-    out = []
-    for n, line in enumerate(lines.splitlines(), 1):
-        cmd = tokenize(line, n, "lines")
-        if cmd is not None:
-            out.append((cmd.verb, *cmd.words))
-    return out
+        assert set_words(parse_xml(tree.to_xml(), source="fuzz-xml").to_set()) == set_words(lines), "XML round trip"
 
 
 def seeds() -> list[bytes]:
